@@ -1,0 +1,663 @@
+//! Claims sets: the RFC 7519 registered claims and the RFC 9068 access-token profile.
+
+use std::fmt;
+
+use serde::ser::SerializeMap;
+use serde_json::{Map, Value};
+
+use crate::actor::{Actor, ActorError, ActorIdentity};
+use crate::audience::{Audience, AudienceParseError};
+use crate::json::{self, JsonError, JsonLimits, JsonType};
+use crate::scope::{Scope, ScopeError};
+use crate::string_or_uri::{Strictness, StringOrUri, StringOrUriError};
+use crate::time::{NumericDate, NumericDateError, TimeCheck, TimeError};
+
+/// A claim name that audex gives a type to. Used instead of bare strings in errors and
+/// in required-claim sets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Claim {
+    /// `iss` (RFC 7519 §4.1.1)
+    Iss,
+    /// `sub` (RFC 7519 §4.1.2)
+    Sub,
+    /// `aud` (RFC 7519 §4.1.3)
+    Aud,
+    /// `exp` (RFC 7519 §4.1.4)
+    Exp,
+    /// `nbf` (RFC 7519 §4.1.5)
+    Nbf,
+    /// `iat` (RFC 7519 §4.1.6)
+    Iat,
+    /// `jti` (RFC 7519 §4.1.7)
+    Jti,
+    /// `client_id` (RFC 8693 §4.3)
+    ClientId,
+    /// `scope` (RFC 8693 §4.2)
+    Scope,
+    /// `azp` (OpenID Connect Core §2)
+    Azp,
+    /// `act` (RFC 8693 §4.1)
+    Act,
+    /// `may_act` (RFC 8693 §4.4)
+    MayAct,
+    /// `auth_time` (OpenID Connect Core §2)
+    AuthTime,
+    /// `acr` (OpenID Connect Core §2)
+    Acr,
+    /// `amr` (OpenID Connect Core §2)
+    Amr,
+    /// `groups` (RFC 9068 §2.2.3.1)
+    Groups,
+    /// `roles` (RFC 9068 §2.2.3.1)
+    Roles,
+    /// `entitlements` (RFC 9068 §2.2.3.1)
+    Entitlements,
+}
+
+impl Claim {
+    /// The claim's name on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Iss => "iss",
+            Self::Sub => "sub",
+            Self::Aud => "aud",
+            Self::Exp => "exp",
+            Self::Nbf => "nbf",
+            Self::Iat => "iat",
+            Self::Jti => "jti",
+            Self::ClientId => "client_id",
+            Self::Scope => "scope",
+            Self::Azp => "azp",
+            Self::Act => "act",
+            Self::MayAct => "may_act",
+            Self::AuthTime => "auth_time",
+            Self::Acr => "acr",
+            Self::Amr => "amr",
+            Self::Groups => "groups",
+            Self::Roles => "roles",
+            Self::Entitlements => "entitlements",
+        }
+    }
+
+    /// The seven registered claims of RFC 7519 §4.1.
+    pub const REGISTERED: [Claim; 7] = [
+        Self::Iss,
+        Self::Sub,
+        Self::Aud,
+        Self::Exp,
+        Self::Nbf,
+        Self::Iat,
+        Self::Jti,
+    ];
+}
+
+impl fmt::Display for Claim {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a claims set is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// StringOrURI checking for `iss`, `sub`, `aud` and actor identities.
+    pub strictness: Strictness,
+    /// Accept the array form of `scope` and, when `scope` is absent, the `scp` claim
+    /// (off by default: `scope` must be one space-delimited string).
+    pub lenient_scope: bool,
+    /// Size and nesting limits for the JSON document.
+    pub limits: JsonLimits,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        Self::strict()
+    }
+}
+
+impl ParseOptions {
+    /// The default: strict StringOrURI and strict `scope`.
+    pub const fn strict() -> Self {
+        Self {
+            strictness: Strictness::Strict,
+            lenient_scope: false,
+            limits: JsonLimits {
+                max_bytes: json::DEFAULT_MAX_BYTES,
+                max_depth: json::DEFAULT_MAX_DEPTH,
+            },
+        }
+    }
+
+    /// For tokens minted by third parties: StringOrURI values are taken as they are,
+    /// `scope` may be an array and `scp` is read when `scope` is absent. Types are still
+    /// checked and duplicates still rejected.
+    pub const fn lenient() -> Self {
+        Self {
+            strictness: Strictness::Lenient,
+            lenient_scope: true,
+            limits: JsonLimits {
+                max_bytes: json::DEFAULT_MAX_BYTES,
+                max_depth: json::DEFAULT_MAX_DEPTH,
+            },
+        }
+    }
+}
+
+/// Why a claims set was rejected. Each variant names the claim and the reason; claim
+/// values are never included (they may be personal data).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ClaimsError {
+    /// The document is not a strict JSON object (duplicates, size, depth, syntax).
+    #[error("claims set: {0}")]
+    Json(#[from] JsonError),
+    /// A claim has the wrong JSON type (never treated as absent).
+    #[error("claim {claim} must be {expected}, found {found}")]
+    WrongType {
+        /// The claim.
+        claim: Claim,
+        /// What the claim must be.
+        expected: &'static str,
+        /// The JSON type found.
+        found: JsonType,
+    },
+    /// A StringOrURI claim is invalid.
+    #[error("claim {claim}: {source}")]
+    StringOrUri {
+        /// The claim.
+        claim: Claim,
+        /// The reason.
+        source: StringOrUriError,
+    },
+    /// The `aud` claim is malformed.
+    #[error("claim aud: {0}")]
+    Audience(#[from] AudienceParseError),
+    /// A date claim is invalid.
+    #[error("claim {claim}: {source}")]
+    Date {
+        /// The claim.
+        claim: Claim,
+        /// The reason.
+        source: NumericDateError,
+    },
+    /// The `scope` (or `scp`) claim is malformed.
+    #[error("claim scope: {0}")]
+    Scope(#[from] ScopeError),
+    /// An `act` or `may_act` claim is malformed.
+    #[error("claim {claim}: {source}")]
+    Actor {
+        /// `act` or `may_act`.
+        claim: Claim,
+        /// The reason.
+        source: ActorError,
+    },
+    /// A required claim is absent.
+    #[error("required claim {0} is missing")]
+    Missing(Claim),
+}
+
+/// Typed extraction from a claims object; every getter removes the member it reads.
+struct Reader {
+    map: Map<String, Value>,
+    opts: ParseOptions,
+}
+
+impl Reader {
+    fn take(&mut self, claim: Claim) -> Option<Value> {
+        self.map.remove(claim.as_str())
+    }
+
+    fn string(&mut self, claim: Claim) -> Result<Option<String>, ClaimsError> {
+        match self.take(claim) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(other) => Err(ClaimsError::WrongType {
+                claim,
+                expected: "a string",
+                found: JsonType::of(&other),
+            }),
+        }
+    }
+
+    fn string_or_uri(&mut self, claim: Claim) -> Result<Option<StringOrUri>, ClaimsError> {
+        match self.string(claim)? {
+            None => Ok(None),
+            Some(s) => StringOrUri::with_strictness(s, self.opts.strictness)
+                .map(Some)
+                .map_err(|source| ClaimsError::StringOrUri { claim, source }),
+        }
+    }
+
+    fn date(&mut self, claim: Claim) -> Result<Option<NumericDate>, ClaimsError> {
+        match self.take(claim) {
+            None => Ok(None),
+            Some(v) => NumericDate::from_json(&v)
+                .map(Some)
+                .map_err(|source| ClaimsError::Date { claim, source }),
+        }
+    }
+
+    fn audience(&mut self) -> Result<Option<Audience>, ClaimsError> {
+        match self.take(Claim::Aud) {
+            None => Ok(None),
+            Some(v) => Ok(Some(Audience::from_json(v, self.opts.strictness)?)),
+        }
+    }
+
+    fn strings(&mut self, claim: Claim) -> Result<Option<Vec<String>>, ClaimsError> {
+        let wrong = |found| ClaimsError::WrongType {
+            claim,
+            expected: "an array of strings",
+            found,
+        };
+        match self.take(claim) {
+            None => Ok(None),
+            Some(Value::Array(items)) => items
+                .into_iter()
+                .map(|v| match v {
+                    Value::String(s) => Ok(s),
+                    other => Err(wrong(JsonType::of(&other))),
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some),
+            Some(other) => Err(wrong(JsonType::of(&other))),
+        }
+    }
+
+    fn scope(&mut self) -> Result<Option<Scope>, ClaimsError> {
+        match self.take(Claim::Scope) {
+            Some(v) if self.opts.lenient_scope => Ok(Some(Scope::from_json_lenient(&v)?)),
+            Some(Value::String(s)) => Ok(Some(Scope::parse(&s)?)),
+            Some(other) => Err(ClaimsError::WrongType {
+                claim: Claim::Scope,
+                expected: "a space-delimited string",
+                found: JsonType::of(&other),
+            }),
+            None if self.opts.lenient_scope => match self.map.get("scp") {
+                Some(v) => Ok(Some(Scope::from_json_lenient(v)?)),
+                None => Ok(None),
+            },
+            None => Ok(None),
+        }
+    }
+
+    fn act(&mut self) -> Result<Option<Actor>, ClaimsError> {
+        match self.take(Claim::Act) {
+            None => Ok(None),
+            Some(v) => Actor::from_json(v, self.opts.strictness)
+                .map(Some)
+                .map_err(|source| ClaimsError::Actor {
+                    claim: Claim::Act,
+                    source,
+                }),
+        }
+    }
+
+    fn may_act(&mut self) -> Result<Option<ActorIdentity>, ClaimsError> {
+        match self.take(Claim::MayAct) {
+            None => Ok(None),
+            Some(v) => ActorIdentity::from_json(v, self.opts.strictness)
+                .map(Some)
+                .map_err(|source| ClaimsError::Actor {
+                    claim: Claim::MayAct,
+                    source,
+                }),
+        }
+    }
+
+    fn registered(&mut self) -> Result<RegisteredClaims, ClaimsError> {
+        Ok(RegisteredClaims {
+            iss: self.string_or_uri(Claim::Iss)?,
+            sub: self.string_or_uri(Claim::Sub)?,
+            aud: self.audience()?,
+            exp: self.date(Claim::Exp)?,
+            nbf: self.date(Claim::Nbf)?,
+            iat: self.date(Claim::Iat)?,
+            jti: self.string(Claim::Jti)?,
+        })
+    }
+}
+
+fn required<T>(value: Option<T>, claim: Claim) -> Result<T, ClaimsError> {
+    value.ok_or(ClaimsError::Missing(claim))
+}
+
+/// The registered claims of RFC 7519 §4.1, all optional.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RegisteredClaims {
+    /// `iss`: the issuer.
+    pub iss: Option<StringOrUri>,
+    /// `sub`: the subject.
+    pub sub: Option<StringOrUri>,
+    /// `aud`: the intended recipients.
+    pub aud: Option<Audience>,
+    /// `exp`: expiration time.
+    pub exp: Option<NumericDate>,
+    /// `nbf`: not-before time.
+    pub nbf: Option<NumericDate>,
+    /// `iat`: issued-at time.
+    pub iat: Option<NumericDate>,
+    /// `jti`: unique token identifier.
+    pub jti: Option<String>,
+}
+
+impl RegisteredClaims {
+    /// The `exp` / `nbf` / `iat` checks (JWT-EXP-1, JWT-NBF-1, JWT-IAT-1); `exp` is required.
+    pub fn check_times(&self, check: &TimeCheck) -> Result<(), TimeError> {
+        check.check_all(self.exp, self.nbf, self.iat, true)
+    }
+
+    fn write<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        if let Some(v) = &self.iss {
+            map.serialize_entry("iss", v)?;
+        }
+        if let Some(v) = &self.sub {
+            map.serialize_entry("sub", v)?;
+        }
+        if let Some(v) = &self.aud {
+            map.serialize_entry("aud", v)?;
+        }
+        if let Some(v) = &self.exp {
+            map.serialize_entry("exp", v)?;
+        }
+        if let Some(v) = &self.nbf {
+            map.serialize_entry("nbf", v)?;
+        }
+        if let Some(v) = &self.iat {
+            map.serialize_entry("iat", v)?;
+        }
+        if let Some(v) = &self.jti {
+            map.serialize_entry("jti", v)?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes the extension claims, skipping any whose name a typed field already wrote.
+fn write_extra<M: SerializeMap>(
+    map: &mut M,
+    extra: &Map<String, Value>,
+    typed: &[&str],
+) -> Result<(), M::Error> {
+    for (k, v) in extra {
+        if !typed.contains(&k.as_str()) {
+            map.serialize_entry(k, v)?;
+        }
+    }
+    Ok(())
+}
+
+const REGISTERED_NAMES: [&str; 7] = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"];
+
+/// A generic JWT claims set: the registered claims, typed, and every other claim as JSON.
+///
+/// ```
+/// use audex_claims::{ClaimsSet, ClaimsError, Claim};
+///
+/// let c = ClaimsSet::from_json_slice(br#"{"iss":"https://as.example","aud":["a","b"],"exp":1900000000,"tenant":"t1"}"#).unwrap();
+/// assert_eq!(c.registered.aud.unwrap().len(), 2);
+/// assert_eq!(c.extra["tenant"], "t1");
+///
+/// // A wrong-typed registered claim is an error, never "absent".
+/// let err = ClaimsSet::from_json_slice(br#"{"aud":42}"#).unwrap_err();
+/// assert_eq!(err.to_string(), "claim aud: expected a string or an array of strings, found number");
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClaimsSet {
+    /// The registered claims.
+    pub registered: RegisteredClaims,
+    /// Every other claim, as received.
+    pub extra: Map<String, Value>,
+}
+
+impl ClaimsSet {
+    /// Parses with [`ParseOptions::strict`].
+    pub fn from_json_slice(bytes: &[u8]) -> Result<Self, ClaimsError> {
+        Self::from_json_slice_with(bytes, &ParseOptions::strict())
+    }
+
+    /// Parses with the given options.
+    pub fn from_json_slice_with(bytes: &[u8], opts: &ParseOptions) -> Result<Self, ClaimsError> {
+        let map = json::parse_object(bytes, opts.limits)?;
+        Self::from_map(map, opts)
+    }
+
+    /// Types the claims of an already strictly parsed object (see [`json::parse_object`]).
+    pub fn from_map(map: Map<String, Value>, opts: &ParseOptions) -> Result<Self, ClaimsError> {
+        let mut r = Reader { map, opts: *opts };
+        let registered = r.registered()?;
+        Ok(Self {
+            registered,
+            extra: r.map,
+        })
+    }
+}
+
+impl serde::Serialize for ClaimsSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        self.registered.write(&mut map)?;
+        write_extra(&mut map, &self.extra, &REGISTERED_NAMES)?;
+        map.end()
+    }
+}
+
+/// The claims of a JWT access token (RFC 9068 §2.2), with the token-exchange claims of
+/// RFC 8693 §4.
+///
+/// `iss`, `exp`, `aud`, `sub`, `client_id`, `iat` and `jti` are required (AT-CLAIMS-1);
+/// the rest are optional. Every claim named here is type-checked; anything else is kept
+/// in [`AccessTokenClaims::extra`].
+///
+/// ```
+/// use audex_claims::AccessTokenClaims;
+///
+/// let at = AccessTokenClaims::from_json_slice(br#"{
+///     "iss":"https://sts.example","sub":"alice","aud":"order-api","client_id":"portal",
+///     "exp":1900000300,"iat":1900000000,"jti":"7f3c","scope":"orders:read",
+///     "act":{"sub":"gateway"}
+/// }"#).unwrap();
+/// assert!(at.scope.unwrap().contains("orders:read"));
+/// assert_eq!(at.act.unwrap().depth(), 1);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessTokenClaims {
+    /// `iss`
+    pub iss: StringOrUri,
+    /// `exp`
+    pub exp: NumericDate,
+    /// `aud`
+    pub aud: Audience,
+    /// `sub`
+    pub sub: StringOrUri,
+    /// `client_id`
+    pub client_id: String,
+    /// `iat`
+    pub iat: NumericDate,
+    /// `jti`
+    pub jti: String,
+    /// `nbf`
+    pub nbf: Option<NumericDate>,
+    /// `scope`: one space-delimited string on the wire (TE-SCOPE-1).
+    pub scope: Option<Scope>,
+    /// `azp`: the authorised party.
+    pub azp: Option<String>,
+    /// `act`: the actor chain, current actor outermost.
+    pub act: Option<Actor>,
+    /// `may_act`: who may act for the subject.
+    pub may_act: Option<ActorIdentity>,
+    /// `auth_time`
+    pub auth_time: Option<NumericDate>,
+    /// `acr`
+    pub acr: Option<String>,
+    /// `amr`
+    pub amr: Option<Vec<String>>,
+    /// `groups`
+    pub groups: Option<Vec<String>>,
+    /// `roles`
+    pub roles: Option<Vec<String>>,
+    /// `entitlements`
+    pub entitlements: Option<Vec<String>>,
+    /// Every other claim, as received.
+    pub extra: Map<String, Value>,
+}
+
+const ACCESS_TOKEN_NAMES: [&str; 18] = [
+    "iss",
+    "sub",
+    "aud",
+    "exp",
+    "nbf",
+    "iat",
+    "jti",
+    "client_id",
+    "scope",
+    "azp",
+    "act",
+    "may_act",
+    "auth_time",
+    "acr",
+    "amr",
+    "groups",
+    "roles",
+    "entitlements",
+];
+
+impl AccessTokenClaims {
+    /// Parses with [`ParseOptions::strict`].
+    pub fn from_json_slice(bytes: &[u8]) -> Result<Self, ClaimsError> {
+        Self::from_json_slice_with(bytes, &ParseOptions::strict())
+    }
+
+    /// Parses with the given options.
+    pub fn from_json_slice_with(bytes: &[u8], opts: &ParseOptions) -> Result<Self, ClaimsError> {
+        let map = json::parse_object(bytes, opts.limits)?;
+        Self::from_map(map, opts)
+    }
+
+    /// Types the claims of an already strictly parsed object (see [`json::parse_object`]).
+    ///
+    /// Every claim is type-checked before required claims are looked for, so a
+    /// malformed claim is reported as such even when another one is missing.
+    pub fn from_map(map: Map<String, Value>, opts: &ParseOptions) -> Result<Self, ClaimsError> {
+        let mut r = Reader { map, opts: *opts };
+        let reg = r.registered()?;
+        let client_id = r.string(Claim::ClientId)?;
+        let scope = r.scope()?;
+        let azp = r.string(Claim::Azp)?;
+        let act = r.act()?;
+        let may_act = r.may_act()?;
+        let auth_time = r.date(Claim::AuthTime)?;
+        let acr = r.string(Claim::Acr)?;
+        let amr = r.strings(Claim::Amr)?;
+        let groups = r.strings(Claim::Groups)?;
+        let roles = r.strings(Claim::Roles)?;
+        let entitlements = r.strings(Claim::Entitlements)?;
+        Ok(Self {
+            iss: required(reg.iss, Claim::Iss)?,
+            exp: required(reg.exp, Claim::Exp)?,
+            aud: required(reg.aud, Claim::Aud)?,
+            sub: required(reg.sub, Claim::Sub)?,
+            client_id: required(client_id, Claim::ClientId)?,
+            iat: required(reg.iat, Claim::Iat)?,
+            jti: required(reg.jti, Claim::Jti)?,
+            nbf: reg.nbf,
+            scope,
+            azp,
+            act,
+            may_act,
+            auth_time,
+            acr,
+            amr,
+            groups,
+            roles,
+            entitlements,
+            extra: r.map,
+        })
+    }
+
+    /// The `exp` / `nbf` / `iat` checks (JWT-EXP-1, JWT-NBF-1, JWT-IAT-1).
+    pub fn check_times(&self, check: &TimeCheck) -> Result<(), TimeError> {
+        check.check_all(Some(self.exp), self.nbf, Some(self.iat), true)
+    }
+}
+
+impl serde::Serialize for AccessTokenClaims {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("iss", &self.iss)?;
+        map.serialize_entry("sub", &self.sub)?;
+        map.serialize_entry("aud", &self.aud)?;
+        map.serialize_entry("exp", &self.exp)?;
+        if let Some(v) = &self.nbf {
+            map.serialize_entry("nbf", v)?;
+        }
+        map.serialize_entry("iat", &self.iat)?;
+        map.serialize_entry("jti", &self.jti)?;
+        map.serialize_entry("client_id", &self.client_id)?;
+        if let Some(v) = self.scope.as_ref().filter(|s| !s.is_empty()) {
+            map.serialize_entry("scope", v)?;
+        }
+        if let Some(v) = &self.azp {
+            map.serialize_entry("azp", v)?;
+        }
+        if let Some(v) = &self.act {
+            map.serialize_entry("act", v)?;
+        }
+        if let Some(v) = &self.may_act {
+            map.serialize_entry("may_act", v)?;
+        }
+        if let Some(v) = &self.auth_time {
+            map.serialize_entry("auth_time", v)?;
+        }
+        if let Some(v) = &self.acr {
+            map.serialize_entry("acr", v)?;
+        }
+        for (name, v) in [
+            ("amr", &self.amr),
+            ("groups", &self.groups),
+            ("roles", &self.roles),
+            ("entitlements", &self.entitlements),
+        ] {
+            if let Some(v) = v {
+                map.serialize_entry(name, v)?;
+            }
+        }
+        write_extra(&mut map, &self.extra, &ACCESS_TOKEN_NAMES)?;
+        map.end()
+    }
+}
+
+/// The issuer check: `iss` must be present and equal, byte for byte, to one of
+/// `expected` (JWT-AUD-3, RFC 8725 §3.8).
+pub fn check_issuer(
+    iss: Option<&StringOrUri>,
+    expected: &[StringOrUri],
+) -> Result<(), IssuerError> {
+    match iss {
+        None => Err(IssuerError::Missing),
+        Some(iss) if expected.iter().any(|e| e == iss) => Ok(()),
+        Some(iss) => Err(IssuerError::Mismatch {
+            expected: expected.iter().map(|e| e.as_str().to_owned()).collect(),
+            found: iss.as_str().to_owned(),
+        }),
+    }
+}
+
+/// Why the issuer check failed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum IssuerError {
+    /// The token has no `iss`.
+    #[error("token has no iss claim")]
+    Missing,
+    /// The token's `iss` is not one of the expected issuers.
+    #[error("token iss \"{}\" is not an expected issuer", json::Truncated(found))]
+    Mismatch {
+        /// The expected issuers.
+        expected: Vec<String>,
+        /// The token's issuer.
+        found: String,
+    },
+}

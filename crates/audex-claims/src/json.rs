@@ -1,0 +1,376 @@
+//! Strict JSON object parsing shared by every audex parser of untrusted JSON.
+//!
+//! `serde_json` on its own keeps the *last* of two members with the same name and
+//! accepts any nesting up to its internal recursion limit. Both are unacceptable for
+//! security tokens (RFC 7519 §4, RFC 7515 §4: a JWT with duplicate member names must be
+//! rejected or parsed with a strict parser). [`parse_object`] adds, on top of
+//! `serde_json`'s grammar:
+//!
+//! * rejection of duplicate member names in every object at every depth;
+//! * a byte-size limit checked before parsing;
+//! * a nesting-depth limit that is checked while parsing, so hostile input cannot
+//!   cause deep recursion;
+//! * the requirement that the input is UTF-8 and that the top-level value is an object.
+
+use std::cell::Cell;
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+/// Default maximum size in bytes of a JSON document accepted by [`parse_object`].
+pub const DEFAULT_MAX_BYTES: usize = 32 * 1024;
+/// Default maximum nesting depth (objects and arrays) accepted by [`parse_object`].
+/// The top-level object has depth 1.
+pub const DEFAULT_MAX_DEPTH: usize = 32;
+
+/// Size and depth limits for [`parse_object`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JsonLimits {
+    /// Maximum document size in bytes.
+    pub max_bytes: usize,
+    /// Maximum nesting depth of objects and arrays; the top-level object counts as 1.
+    pub max_depth: usize,
+}
+
+impl Default for JsonLimits {
+    fn default() -> Self {
+        Self {
+            max_bytes: DEFAULT_MAX_BYTES,
+            max_depth: DEFAULT_MAX_DEPTH,
+        }
+    }
+}
+
+/// The JSON type of a value, used in error messages ("expected a string, found number").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum JsonType {
+    /// `null`
+    Null,
+    /// `true` or `false`
+    Bool,
+    /// a number
+    Number,
+    /// a string
+    String,
+    /// an array
+    Array,
+    /// an object
+    Object,
+}
+
+impl JsonType {
+    /// The type of `value`.
+    pub fn of(value: &Value) -> Self {
+        match value {
+            Value::Null => Self::Null,
+            Value::Bool(_) => Self::Bool,
+            Value::Number(_) => Self::Number,
+            Value::String(_) => Self::String,
+            Value::Array(_) => Self::Array,
+            Value::Object(_) => Self::Object,
+        }
+    }
+}
+
+impl fmt::Display for JsonType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Null => "null",
+            Self::Bool => "boolean",
+            Self::Number => "number",
+            Self::String => "string",
+            Self::Array => "array",
+            Self::Object => "object",
+        })
+    }
+}
+
+/// Why a JSON document was rejected by [`parse_object`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum JsonError {
+    /// The document is larger than the configured limit.
+    #[error("JSON document is {len} bytes, over the limit of {limit} bytes")]
+    TooLarge {
+        /// Size of the rejected document.
+        len: usize,
+        /// The configured limit.
+        limit: usize,
+    },
+    /// The document is not valid UTF-8.
+    #[error("JSON document is not valid UTF-8 (first invalid byte at offset {valid_up_to})")]
+    NotUtf8 {
+        /// Offset of the first byte that is not part of a valid UTF-8 sequence.
+        valid_up_to: usize,
+    },
+    /// Objects or arrays are nested deeper than the configured limit.
+    #[error("JSON nesting is deeper than the limit of {limit}")]
+    TooDeep {
+        /// The configured limit.
+        limit: usize,
+    },
+    /// An object holds two members with the same name.
+    #[error("duplicate member name \"{}\"", Truncated(name))]
+    DuplicateMember {
+        /// The repeated member name.
+        name: String,
+    },
+    /// The top-level value is not an object.
+    #[error("expected a JSON object, found {found}")]
+    NotAnObject {
+        /// What was found instead.
+        found: JsonType,
+    },
+    /// The document is not valid JSON.
+    #[error("invalid JSON at line {line}, column {column}: {message}")]
+    Syntax {
+        /// 1-based line of the error.
+        line: usize,
+        /// 1-based column of the error.
+        column: usize,
+        /// The parser's description of the problem.
+        message: String,
+    },
+}
+
+/// Displays at most 64 characters of a string taken from untrusted input.
+pub(crate) struct Truncated<'a>(pub(crate) &'a str);
+
+impl fmt::Display for Truncated<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const MAX: usize = 64;
+        let mut chars = self.0.char_indices();
+        match chars.nth(MAX) {
+            None => f.write_str(self.0),
+            Some((cut, _)) => {
+                let head = self.0.get(..cut).unwrap_or_default();
+                write!(f, "{head}…")
+            }
+        }
+    }
+}
+
+/// A fault found by the strict visitor, carried out of serde's error channel.
+#[derive(Debug)]
+enum Fault {
+    TooDeep,
+    Duplicate(String),
+}
+
+/// Parses `bytes` as a JSON object with the strict rules described in the
+/// [module documentation](self).
+///
+/// ```
+/// use audex_claims::json::{parse_object, JsonError, JsonLimits};
+///
+/// let obj = parse_object(br#"{"aud":"api","n":[1,{"x":true}]}"#, JsonLimits::default()).unwrap();
+/// assert_eq!(obj["aud"], "api");
+///
+/// let dup = parse_object(br#"{"aud":"api","aud":"evil"}"#, JsonLimits::default());
+/// assert!(matches!(dup, Err(JsonError::DuplicateMember { name }) if name == "aud"));
+/// ```
+pub fn parse_object(bytes: &[u8], limits: JsonLimits) -> Result<Map<String, Value>, JsonError> {
+    if bytes.len() > limits.max_bytes {
+        return Err(JsonError::TooLarge {
+            len: bytes.len(),
+            limit: limits.max_bytes,
+        });
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| JsonError::NotUtf8 {
+        valid_up_to: e.valid_up_to(),
+    })?;
+    let fault = Cell::new(None);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let seed = StrictSeed {
+        depth_left: limits.max_depth,
+        fault: &fault,
+    };
+    let parsed = seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
+    match parsed {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(other) => Err(JsonError::NotAnObject {
+            found: JsonType::of(&other),
+        }),
+        Err(e) => Err(match fault.take() {
+            Some(Fault::TooDeep) => JsonError::TooDeep {
+                limit: limits.max_depth,
+            },
+            Some(Fault::Duplicate(name)) => JsonError::DuplicateMember { name },
+            None if e.to_string().starts_with("recursion limit exceeded") => JsonError::TooDeep {
+                limit: limits.max_depth,
+            },
+            None => JsonError::Syntax {
+                line: e.line(),
+                column: e.column(),
+                message: syntax_message(&e),
+            },
+        }),
+    }
+}
+
+/// `serde_json`'s message without its trailing " at line L column C".
+fn syntax_message(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    match full.rfind(" at line ") {
+        Some(cut) => full.get(..cut).unwrap_or(&full).to_owned(),
+        None => full,
+    }
+}
+
+#[derive(Clone, Copy)]
+struct StrictSeed<'a> {
+    depth_left: usize,
+    fault: &'a Cell<Option<Fault>>,
+}
+
+impl<'a> StrictSeed<'a> {
+    fn nested<E: serde::de::Error>(self) -> Result<Self, E> {
+        match self.depth_left.checked_sub(1) {
+            Some(depth_left) => Ok(Self {
+                depth_left,
+                fault: self.fault,
+            }),
+            None => {
+                self.fault.set(Some(Fault::TooDeep));
+                Err(E::custom("nesting too deep"))
+            }
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for StrictSeed<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StrictSeed<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        // serde_json never produces a non-finite f64, so this is always a Number.
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let inner = self.nested()?;
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element_seed(inner)? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let inner = self.nested()?;
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if out.contains_key(&key) {
+                self.fault.set(Some(Fault::Duplicate(key)));
+                return Err(serde::de::Error::custom("duplicate member"));
+            }
+            let value = map.next_value_seed(inner)?;
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_duplicates_are_found() {
+        let err = parse_object(br#"{"a":{"b":1,"b":2}}"#, JsonLimits::default()).unwrap_err();
+        assert_eq!(err, JsonError::DuplicateMember { name: "b".into() });
+        let err = parse_object(br#"{"a":[{"c":1,"c":1}]}"#, JsonLimits::default()).unwrap_err();
+        assert_eq!(err, JsonError::DuplicateMember { name: "c".into() });
+    }
+
+    #[test]
+    fn escaped_duplicate_names_are_found() {
+        // "\u0061" is "a": the same member name spelled differently on the wire.
+        let err = parse_object(br#"{"a":1,"\u0061":2}"#, JsonLimits::default()).unwrap_err();
+        assert_eq!(err, JsonError::DuplicateMember { name: "a".into() });
+    }
+
+    #[test]
+    fn depth_limit_is_enforced() {
+        let limits = JsonLimits {
+            max_bytes: 1 << 20,
+            max_depth: 3,
+        };
+        assert!(parse_object(br#"{"a":{"b":[1]}}"#, limits).is_ok());
+        let err = parse_object(br#"{"a":{"b":[[1]]}}"#, limits).unwrap_err();
+        assert_eq!(err, JsonError::TooDeep { limit: 3 });
+        // Far beyond serde_json's own recursion limit: still a typed error.
+        let deep = format!("{{\"a\":{}{}}}", "[".repeat(10_000), "]".repeat(10_000));
+        let err = parse_object(deep.as_bytes(), limits).unwrap_err();
+        assert_eq!(err, JsonError::TooDeep { limit: 3 });
+    }
+
+    #[test]
+    fn size_utf8_and_shape_errors() {
+        let limits = JsonLimits {
+            max_bytes: 8,
+            max_depth: 4,
+        };
+        assert_eq!(
+            parse_object(br#"{"a":"bcdef"}"#, limits).unwrap_err(),
+            JsonError::TooLarge { len: 13, limit: 8 }
+        );
+        assert_eq!(
+            parse_object(b"{\"a\":\"\xff\"}", JsonLimits::default()).unwrap_err(),
+            JsonError::NotUtf8 { valid_up_to: 6 }
+        );
+        assert_eq!(
+            parse_object(b"[1]", JsonLimits::default()).unwrap_err(),
+            JsonError::NotAnObject {
+                found: JsonType::Array
+            }
+        );
+        let err = parse_object(b"{\"a\":1} x", JsonLimits::default()).unwrap_err();
+        assert!(matches!(err, JsonError::Syntax { line: 1, .. }), "{err:?}");
+        assert!(!err.to_string().contains(" at line 1 column 9 at"));
+    }
+
+    #[test]
+    fn long_duplicate_names_are_truncated_in_messages() {
+        let name = "x".repeat(500);
+        let doc = format!("{{\"{name}\":1,\"{name}\":2}}");
+        let msg = parse_object(doc.as_bytes(), JsonLimits::default())
+            .unwrap_err()
+            .to_string();
+        assert!(msg.len() < 100, "{msg}");
+        assert!(msg.ends_with("…\""), "{msg}");
+    }
+}

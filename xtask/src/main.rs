@@ -1,0 +1,2 @@
+//! audex project automation. Run `cargo xtask help`.
+fn main() {}
