@@ -160,7 +160,7 @@ fn audience_and_issuer_compare_byte_for_byte() {
     assert!(check_issuer(Some(&iss), &[sou("https://sts.example.com")]).is_ok());
     assert!(check_issuer(Some(&iss), &[sou("https://sts.example.com/")]).is_err());
     assert!(check_issuer(Some(&iss), &[sou("https://STS.example.com")]).is_err());
-    assert!(check_issuer(None, &[iss.clone()]).is_err());
+    assert!(check_issuer(None, std::slice::from_ref(&iss)).is_err());
     // Display is the raw string.
     assert_eq!(
         sou("https://api.example.com/%6Frders").to_string(),

@@ -20,7 +20,7 @@ const REG_NAME: &str = r"([A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})";
 /// URIs generated from the RFC 3986 §3 grammar (scheme ":" hier-part [?query] [#fragment]).
 fn rfc3986_uri() -> impl Strategy<Value = String> {
     let scheme = "[A-Za-z][A-Za-z0-9+.\\-]{0,8}";
-    let userinfo = format!(r"(([A-Za-z0-9\-._~!$&'()*+,;=:]|%[0-9A-Fa-f]{{2}}){{0,6}}@)?");
+    let userinfo = r"(([A-Za-z0-9\-._~!$&'()*+,;=:]|%[0-9A-Fa-f]{2}){0,6}@)?";
     let host = prop_oneof![
         proptest::string::string_regex(&format!("{REG_NAME}{{0,12}}")).unwrap(),
         "(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}",
@@ -32,7 +32,7 @@ fn rfc3986_uri() -> impl Strategy<Value = String> {
     let seg_nz = format!("{PCHAR}{{1,8}}");
     let path_abempty = format!("(/{seg}){{0,3}}");
     let authority_form = (
-        proptest::string::string_regex(&userinfo).unwrap(),
+        proptest::string::string_regex(userinfo).unwrap(),
         host,
         proptest::string::string_regex(port).unwrap(),
         proptest::string::string_regex(&path_abempty).unwrap(),
@@ -208,8 +208,8 @@ proptest! {
         for opts in [ParseOptions::strict(), ParseOptions::lenient()] {
             let generic = ClaimsSet::from_json_slice_with(&bytes, &opts);
             let at = AccessTokenClaims::from_json_slice_with(&bytes, &opts);
-            if let Some(aud) = obj.get("aud") {
-                if !is_string_or_string_array(aud) {
+            if let Some(aud) = obj.get("aud").filter(|a| !is_string_or_string_array(a)) {
+                {
                     // Never read as "no audience": the parse fails (another malformed
                     // claim may be the one reported).
                     prop_assert!(generic.is_err(), "{generic:?}");
