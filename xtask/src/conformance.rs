@@ -119,7 +119,7 @@ fn is_id(s: &str) -> bool {
     let rest: Vec<&str> = parts.collect();
     !first.is_empty()
         && first.bytes().all(|b| b.is_ascii_uppercase())
-        && rest.len() >= 1
+        && !rest.is_empty()
         && rest
             .last()
             .is_some_and(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()))
