@@ -134,8 +134,10 @@ pub enum JsonError {
     },
 }
 
-/// Displays at most 64 characters of a string taken from untrusted input.
-pub(crate) struct Truncated<'a>(pub(crate) &'a str);
+/// Displays at most 64 characters of a string taken from untrusted input, with `…`
+/// when cut. Used in error messages so hostile input cannot flood logs.
+#[derive(Clone, Copy, Debug)]
+pub struct Truncated<'a>(pub &'a str);
 
 impl fmt::Display for Truncated<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -1,0 +1,67 @@
+//! Entry points shared by the `fuzz/` targets and the corpus-replay tests.
+//!
+//! Not a stable API: it exists so that `cargo test` replays the committed fuzz
+//! corpus through exactly the code the fuzzer runs.
+
+use std::sync::OnceLock;
+
+use crate::{Algorithm, Jwk, KeySet, NumericDate, StringOrUri, Validation, VerifyingKey};
+
+/// A fixed key set mixing RSA, EC, OKP and oct keys, with and without `kid`.
+fn keys() -> &'static KeySet {
+    static KEYS: OnceLock<KeySet> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let mut set = KeySet::from_jwks(include_bytes!("../tests/vectors/fuzz/jwks.json"))
+            .unwrap_or_default();
+        if let Ok(k) = VerifyingKey::hmac(Algorithm::HS256, b"an HMAC key of thirty-two bytes!") {
+            set.push(k);
+        }
+        set
+    })
+}
+
+/// `jose_compact`: arbitrary text as a compact JWS, verified against a mixed key set
+/// with every profile. Nothing may panic; no forged token may verify.
+pub fn jose_compact(data: &[u8]) {
+    let Ok(token) = std::str::from_utf8(data) else {
+        return;
+    };
+    let now = NumericDate::from_secs(1_800_000_000).unwrap_or(NumericDate::UNIX_EPOCH);
+    let _ = crate::verify_compact(token, keys());
+    let iss = StringOrUri::new_lenient("https://issuer.example");
+    let aud = StringOrUri::new_lenient("api");
+    let _ = Validation::access_token(iss.clone(), aud.clone()).verify(token, keys(), now);
+    let _ = Validation::client_assertion(iss.clone()).verify(token, keys(), now);
+    let _ = Validation::jwt()
+        .issuer(iss)
+        .audience(aud)
+        .verify(token, keys(), now);
+}
+
+/// `jose_jwk`: arbitrary bytes as a JWK and as a JWK Set; every loaded key must
+/// export a public JWK that loads back to the same thumbprint.
+pub fn jose_jwk(data: &[u8]) {
+    if let Ok(jwk) = Jwk::from_json(data) {
+        if let Ok(k) = jwk.verifying_key() {
+            roundtrip(&k);
+        }
+        let _ = jwk.signing_key(None);
+    }
+    if let Ok(set) = KeySet::from_jwks(data) {
+        for k in set.keys() {
+            roundtrip(k);
+        }
+    }
+}
+
+fn roundtrip(k: &VerifyingKey) {
+    if let Some(public) = k.to_public_jwk() {
+        let bytes = serde_json::to_vec(&public).unwrap_or_default();
+        let again = Jwk::from_json(&bytes).and_then(|j| j.verifying_key());
+        assert_eq!(
+            again.map(|a| a.thumbprint()).ok(),
+            Some(k.thumbprint()),
+            "public JWK round-trip"
+        );
+    }
+}

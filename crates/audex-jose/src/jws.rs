@@ -1,0 +1,591 @@
+//! JWS compact serialization (RFC 7515 §7.1): strict parsing, key selection and
+//! signature verification over the exact received bytes.
+
+use serde_json::{Map, Value};
+
+use audex_claims::json::{JsonLimits, JsonType, parse_object};
+
+use crate::alg::Algorithm;
+use crate::b64::{self, Base64Error};
+use crate::jwk::KeySet;
+use crate::key::VerifyingKey;
+
+/// Default maximum size of a compact JWS, in bytes (BCP-SIZE-1).
+pub const DEFAULT_MAX_TOKEN_BYTES: usize = 16 * 1024;
+/// Maximum size of the decoded protected header, in bytes.
+pub const MAX_HEADER_BYTES: usize = 4 * 1024;
+/// Maximum JSON nesting in the protected header.
+pub const MAX_HEADER_DEPTH: usize = 8;
+/// When a token has no `kid`, at most this many keys of its algorithm are tried.
+pub const MAX_KIDLESS_CANDIDATES: usize = 4;
+
+/// Header parameters registered by RFC 7515 §4.1, which `crit` must not name.
+const REGISTERED_HEADER_PARAMS: [&str; 11] = [
+    "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit",
+];
+
+/// Why a compact JWS is malformed (before any key is involved).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum JwsError {
+    /// The token is larger than the limit.
+    #[error("token is {len} bytes, over the limit of {limit}")]
+    TooLarge {
+        /// Token size.
+        len: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// Not exactly three dot-separated parts.
+    #[error("compact JWS must have exactly 3 parts, found {parts}")]
+    PartCount {
+        /// Number of parts found.
+        parts: usize,
+    },
+    /// A part is not strict base64url.
+    #[error("{part} is not valid base64url: {source}")]
+    Base64 {
+        /// `header`, `payload` or `signature`.
+        part: &'static str,
+        /// Why.
+        source: Base64Error,
+    },
+    /// The protected header is not a strict JSON object within the limits.
+    #[error("header: {0}")]
+    HeaderJson(audex_claims::JsonError),
+    /// A header parameter is missing or has the wrong type.
+    #[error("header parameter {name}: {reason}")]
+    HeaderParam {
+        /// The parameter.
+        name: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// `alg` is `none` (JWS-ALG-1).
+    #[error("alg none is not accepted")]
+    AlgNone,
+    /// `alg` is not one audex supports (JWS-ALG-2).
+    #[error(transparent)]
+    UnsupportedAlgorithm(#[from] crate::alg::UnsupportedAlgorithm),
+    /// `crit` violates RFC 7515 §4.1.11 or names a parameter this verifier does not
+    /// understand (JWS-CRIT-1).
+    #[error("crit: {0}")]
+    Crit(String),
+    /// RFC 7797 unencoded payloads are not supported (JWS-B64-1).
+    #[error("b64 header parameter (RFC 7797 unencoded payload) is not supported")]
+    UnencodedPayload,
+}
+
+/// A JOSE header as received. Only `alg`, `typ`, `cty`, `kid` and `crit` have meaning
+/// to audex; `jku`, `x5u`, `jwk` and `x5c` are kept in [`Header::other`] and never used
+/// to find or fetch a key (BCP-KEYS-1).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Header {
+    /// `alg`
+    pub alg: Algorithm,
+    /// `typ`
+    pub typ: Option<String>,
+    /// `cty`
+    pub cty: Option<String>,
+    /// `kid` — a lookup string only.
+    pub kid: Option<String>,
+    /// `crit`
+    pub crit: Option<Vec<String>>,
+    /// Every other parameter, as received.
+    pub other: Map<String, Value>,
+}
+
+impl Header {
+    /// A header with only `alg`.
+    pub fn new(alg: Algorithm) -> Self {
+        Self {
+            alg,
+            typ: None,
+            cty: None,
+            kid: None,
+            crit: None,
+            other: Map::new(),
+        }
+    }
+
+    /// Whether `typ` equals `expected`, ignoring ASCII case and an optional
+    /// `application/` prefix (RFC 7515 §4.1.9, RFC 8725 §3.11).
+    pub fn typ_is(&self, expected: &str) -> bool {
+        self.typ
+            .as_deref()
+            .is_some_and(|t| media_type_eq(t, expected))
+    }
+
+    fn from_map(mut map: Map<String, Value>, understood_crit: &[&str]) -> Result<Self, JwsError> {
+        let opt_string = |map: &mut Map<String, Value>, name: &'static str| match map.remove(name) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(other) => Err(JwsError::HeaderParam {
+                name,
+                reason: format!("must be a string, found {}", JsonType::of(&other)),
+            }),
+        };
+        let alg_name = opt_string(&mut map, "alg")?.ok_or(JwsError::HeaderParam {
+            name: "alg",
+            reason: "missing".into(),
+        })?;
+        if alg_name == "none" {
+            return Err(JwsError::AlgNone);
+        }
+        let alg = Algorithm::from_name(&alg_name)?;
+        let typ = opt_string(&mut map, "typ")?;
+        let cty = opt_string(&mut map, "cty")?;
+        let kid = opt_string(&mut map, "kid")?;
+        if map.contains_key("b64") {
+            return Err(JwsError::UnencodedPayload);
+        }
+        let crit = match map.remove("crit") {
+            None => None,
+            Some(Value::Array(items)) => {
+                if items.is_empty() {
+                    return Err(JwsError::Crit("must not be an empty list".into()));
+                }
+                let mut names: Vec<String> = Vec::with_capacity(items.len());
+                for item in items {
+                    let Value::String(name) = item else {
+                        return Err(JwsError::Crit("entries must be strings".into()));
+                    };
+                    if REGISTERED_HEADER_PARAMS.contains(&name.as_str()) {
+                        return Err(JwsError::Crit(format!(
+                            "names the registered parameter {name}"
+                        )));
+                    }
+                    if names.contains(&name) {
+                        return Err(JwsError::Crit(format!("names {name} twice")));
+                    }
+                    if !map.contains_key(&name) {
+                        return Err(JwsError::Crit(format!(
+                            "names {} which is not in the header",
+                            audex_claims::json::Truncated(&name)
+                        )));
+                    }
+                    if !understood_crit.contains(&name.as_str()) {
+                        return Err(JwsError::Crit(format!(
+                            "extension {} is not understood",
+                            audex_claims::json::Truncated(&name)
+                        )));
+                    }
+                    names.push(name);
+                }
+                Some(names)
+            }
+            Some(other) => {
+                return Err(JwsError::Crit(format!(
+                    "must be an array, found {}",
+                    JsonType::of(&other)
+                )));
+            }
+        };
+        Ok(Self {
+            alg,
+            typ,
+            cty,
+            kid,
+            crit,
+            other: map,
+        })
+    }
+
+    pub(crate) fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("alg".into(), self.alg.name().into());
+        if let Some(t) = &self.typ {
+            m.insert("typ".into(), t.clone().into());
+        }
+        if let Some(k) = &self.kid {
+            m.insert("kid".into(), k.clone().into());
+        }
+        if let Some(c) = &self.cty {
+            m.insert("cty".into(), c.clone().into());
+        }
+        if let Some(c) = &self.crit {
+            m.insert("crit".into(), c.clone().into());
+        }
+        for (k, v) in &self.other {
+            if !m.contains_key(k) {
+                m.insert(k.clone(), v.clone());
+            }
+        }
+        Value::Object(m)
+    }
+}
+
+/// Media-type comparison for `typ`: case-insensitive, `application/` optional.
+pub(crate) fn media_type_eq(a: &str, b: &str) -> bool {
+    fn strip(s: &str) -> &str {
+        match s.get(..12) {
+            Some(p) if p.eq_ignore_ascii_case("application/") => s.get(12..).unwrap_or(s),
+            _ => s,
+        }
+    }
+    strip(a).eq_ignore_ascii_case(strip(b))
+}
+
+/// A compact JWS whose structure and header are valid but whose signature has not
+/// been checked. The payload is not accessible: it cannot be trusted yet.
+#[derive(Debug)]
+pub struct UnverifiedJws<'a> {
+    signing_input: &'a str,
+    payload_b64: &'a str,
+    header: Header,
+    signature: Vec<u8>,
+}
+
+/// Limits and extension support for parsing a compact JWS.
+#[derive(Clone, Copy, Debug)]
+pub struct JwsOptions<'a> {
+    /// Maximum token size in bytes.
+    pub max_token_bytes: usize,
+    /// Extension header parameters the caller understands (for `crit`).
+    pub understood_crit: &'a [&'a str],
+}
+
+impl Default for JwsOptions<'_> {
+    fn default() -> Self {
+        Self {
+            max_token_bytes: DEFAULT_MAX_TOKEN_BYTES,
+            understood_crit: &[],
+        }
+    }
+}
+
+impl<'a> UnverifiedJws<'a> {
+    /// Parses `token` strictly (JWS-FORM-1, JWS-ALG-1, JWS-CRIT-1, JWS-B64-1, JWT-DUP-1).
+    pub fn parse(token: &'a str, opts: &JwsOptions<'_>) -> Result<Self, JwsError> {
+        if token.len() > opts.max_token_bytes {
+            return Err(JwsError::TooLarge {
+                len: token.len(),
+                limit: opts.max_token_bytes,
+            });
+        }
+        let mut parts = token.split('.');
+        let (Some(h), Some(p), Some(s), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(JwsError::PartCount {
+                parts: token.split('.').count(),
+            });
+        };
+        let header_bytes = b64::decode(h.as_bytes()).map_err(|source| JwsError::Base64 {
+            part: "header",
+            source,
+        })?;
+        let header_map = parse_object(
+            &header_bytes,
+            JsonLimits {
+                max_bytes: MAX_HEADER_BYTES,
+                max_depth: MAX_HEADER_DEPTH,
+            },
+        )
+        .map_err(JwsError::HeaderJson)?;
+        let header = Header::from_map(header_map, opts.understood_crit)?;
+        // The payload is decoded only after verification, but its encoding is
+        // checked now so that a malformed token is reported as such.
+        check_b64(p.as_bytes()).map_err(|source| JwsError::Base64 {
+            part: "payload",
+            source,
+        })?;
+        let signature = b64::decode(s.as_bytes()).map_err(|source| JwsError::Base64 {
+            part: "signature",
+            source,
+        })?;
+        let signing_input = token.get(..h.len() + 1 + p.len()).unwrap_or_default();
+        Ok(Self {
+            signing_input,
+            payload_b64: p,
+            header,
+            signature,
+        })
+    }
+
+    /// The protected header (safe to inspect for key selection; not yet authenticated).
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// Verifies the signature with `key`. The header `alg` must equal the key's
+    /// algorithm, checked before any crypto (BCP-ALG-1).
+    pub fn verify_with(self, key: &VerifyingKey) -> Result<VerifiedJws, VerifyError> {
+        if key.algorithm() != self.header.alg {
+            return Err(VerifyError::AlgorithmMismatch {
+                header: self.header.alg,
+                key: key.algorithm(),
+            });
+        }
+        key.verify_raw(self.signing_input.as_bytes(), &self.signature)
+            .map_err(|()| VerifyError::InvalidSignature)?;
+        self.into_verified(key)
+    }
+
+    /// Selects the key from `keys` (by `kid` and `alg`, JWK-6) and verifies.
+    pub fn verify(self, keys: &KeySet) -> Result<VerifiedJws, VerifyError> {
+        let alg = self.header.alg;
+        match self.header.kid.as_deref() {
+            Some(kid) => {
+                let mut same_kid = keys
+                    .keys()
+                    .iter()
+                    .filter(|k| k.kid() == Some(kid))
+                    .peekable();
+                if same_kid.peek().is_none() {
+                    return Err(VerifyError::UnknownKey {
+                        kid: Some(kid.to_owned()),
+                        alg,
+                    });
+                }
+                let mut matching = same_kid.filter(|k| k.algorithm() == alg);
+                let key = match (matching.next(), matching.next()) {
+                    (Some(k), None) => k,
+                    (Some(_), Some(_)) => {
+                        return Err(VerifyError::AmbiguousKey {
+                            kid: Some(kid.to_owned()),
+                            alg,
+                        });
+                    }
+                    (None, _) => {
+                        let key_alg = keys
+                            .keys()
+                            .iter()
+                            .find(|k| k.kid() == Some(kid))
+                            .map_or(alg, VerifyingKey::algorithm);
+                        return Err(VerifyError::AlgorithmMismatch {
+                            header: alg,
+                            key: key_alg,
+                        });
+                    }
+                };
+                self.verify_with(key)
+            }
+            None => {
+                let candidates: Vec<&VerifyingKey> = keys
+                    .keys()
+                    .iter()
+                    .filter(|k| k.algorithm() == alg)
+                    .collect();
+                if candidates.is_empty() {
+                    return Err(VerifyError::UnknownKey { kid: None, alg });
+                }
+                if candidates.len() > MAX_KIDLESS_CANDIDATES {
+                    return Err(VerifyError::AmbiguousKey { kid: None, alg });
+                }
+                let message = self.signing_input.as_bytes();
+                let found = candidates
+                    .into_iter()
+                    .find(|k| k.verify_raw(message, &self.signature).is_ok());
+                match found {
+                    Some(k) => self.into_verified(k),
+                    None => Err(VerifyError::InvalidSignature),
+                }
+            }
+        }
+    }
+
+    fn into_verified(self, key: &VerifyingKey) -> Result<VerifiedJws, VerifyError> {
+        let payload = b64::decode(self.payload_b64.as_bytes()).map_err(|source| {
+            VerifyError::Malformed(JwsError::Base64 {
+                part: "payload",
+                source,
+            })
+        })?;
+        Ok(VerifiedJws {
+            header: self.header,
+            payload,
+            kid: key.kid().map(str::to_owned),
+        })
+    }
+}
+
+fn check_b64(input: &[u8]) -> Result<(), Base64Error> {
+    // Length and alphabet are checked by a decode into a scratch buffer; payloads are
+    // bounded by the token limit.
+    b64::decode(input).map(|_| ())
+}
+
+/// A JWS whose signature verified with a configured key. Only this crate creates it.
+#[derive(Debug, Clone)]
+pub struct VerifiedJws {
+    header: Header,
+    payload: Vec<u8>,
+    kid: Option<String>,
+}
+
+impl VerifiedJws {
+    /// The protected header.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// The verified payload bytes.
+    pub fn payload(&self) -> &[u8] {
+        &self.payload
+    }
+
+    /// The `kid` of the key that verified the signature.
+    pub fn key_id(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+
+    pub(crate) fn into_parts(self) -> (Header, Vec<u8>) {
+        (self.header, self.payload)
+    }
+}
+
+/// Verifies a compact JWS against a key set with default options. The payload need
+/// not be JSON.
+pub fn verify_compact(token: &str, keys: &KeySet) -> Result<VerifiedJws, VerifyError> {
+    UnverifiedJws::parse(token, &JwsOptions::default())?.verify(keys)
+}
+
+/// Why a JWS or JWT was not accepted. Never contains token, key or claim bytes beyond
+/// identifiers that are safe to log (audience, issuer, `kid`, algorithm names).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// The token is structurally invalid.
+    #[error("malformed token: {0}")]
+    Malformed(#[from] JwsError),
+    /// No configured key has the token's `kid` (or, without `kid`, its algorithm).
+    #[error("no key for kid {} and alg {alg}", kid.as_deref().map_or("(none)".to_owned(), |k| format!("\"{}\"", audex_claims::json::Truncated(k))))]
+    UnknownKey {
+        /// The token's `kid`.
+        kid: Option<String>,
+        /// The token's `alg`.
+        alg: Algorithm,
+    },
+    /// Several keys fit and audex does not guess (JWK-6).
+    #[error("several keys fit kid {} and alg {alg}", kid.as_deref().map_or("(none)".to_owned(), |k| format!("\"{}\"", audex_claims::json::Truncated(k))))]
+    AmbiguousKey {
+        /// The token's `kid`.
+        kid: Option<String>,
+        /// The token's `alg`.
+        alg: Algorithm,
+    },
+    /// The header `alg` is not the selected key's algorithm (BCP-ALG-1).
+    #[error("header alg {header} does not match the key's algorithm {key}")]
+    AlgorithmMismatch {
+        /// The header's `alg`.
+        header: Algorithm,
+        /// The key's algorithm.
+        key: Algorithm,
+    },
+    /// The algorithm is not in the validation's allow-list.
+    #[error("algorithm {0} is not allowed")]
+    AlgorithmNotAllowed(Algorithm),
+    /// The signature does not verify.
+    #[error("invalid signature")]
+    InvalidSignature,
+    /// The key set belongs to another issuer than the one expected (BCP-ISS-1).
+    #[error("key set is for issuer \"{key_issuer}\", not the expected issuer")]
+    WrongIssuerKeys {
+        /// The issuer the key set is bound to.
+        key_issuer: String,
+    },
+    /// `typ` does not fit the validation profile (BCP-TYP-1, AT-TYP-1).
+    #[error("typ {} is not accepted here; expected {expected}", found.as_deref().map_or("(absent)".to_owned(), |t| format!("\"{}\"", audex_claims::json::Truncated(t))))]
+    WrongType {
+        /// What the profile accepts.
+        expected: &'static str,
+        /// The header's `typ`.
+        found: Option<String>,
+    },
+    /// The payload is not a valid claims set.
+    #[error("{0}")]
+    Claims(#[from] audex_claims::ClaimsError),
+    /// A required claim is absent.
+    #[error("required claim {0} is missing")]
+    MissingClaim(audex_claims::Claim),
+    /// `exp`, `nbf` or `iat` check failed.
+    #[error("{0}")]
+    Time(#[from] audex_claims::TimeError),
+    /// The audience check failed.
+    #[error("{0}")]
+    Audience(#[from] audex_claims::AudienceError),
+    /// The issuer check failed.
+    #[error("{0}")]
+    Issuer(#[from] audex_claims::IssuerError),
+    /// A client assertion breaks an RFC 7523 rule (CA-JWT-1).
+    #[error("client assertion: {0}")]
+    ClientAssertion(String),
+    /// The token lacks a scope the resource requires (RFC 6750 `insufficient_scope`).
+    #[error("token scope lacks {missing}")]
+    InsufficientScope {
+        /// The missing scope tokens, space-delimited.
+        missing: String,
+    },
+}
+
+/// RFC 6750 §3.1 error codes for a bearer-token failure (AT-ERR-1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BearerError {
+    /// 401: the token is invalid, expired, for someone else, or badly signed.
+    InvalidToken,
+    /// 403: the token is valid but lacks the required scope.
+    InsufficientScope,
+}
+
+impl BearerError {
+    /// The error code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::InvalidToken => "invalid_token",
+            Self::InsufficientScope => "insufficient_scope",
+        }
+    }
+
+    /// The HTTP status code.
+    pub fn status(self) -> u16 {
+        match self {
+            Self::InvalidToken => 401,
+            Self::InsufficientScope => 403,
+        }
+    }
+}
+
+impl VerifyError {
+    /// The RFC 6750 error this failure maps to.
+    pub fn bearer_error(&self) -> BearerError {
+        match self {
+            Self::InsufficientScope { .. } => BearerError::InsufficientScope,
+            _ => BearerError::InvalidToken,
+        }
+    }
+
+    /// The `WWW-Authenticate` header value for this failure (RFC 6750 §3), with the
+    /// description restricted to the characters RFC 6750 allows.
+    pub fn www_authenticate(&self, realm: Option<&str>) -> String {
+        let mut v = String::from("Bearer");
+        let mut sep = " ";
+        if let Some(r) = realm {
+            v.push_str(&format!("{sep}realm=\"{}\"", sanitize(r)));
+            sep = ", ";
+        }
+        let code = self.bearer_error();
+        v.push_str(&format!(
+            "{sep}error=\"{}\", error_description=\"{}\"",
+            code.code(),
+            sanitize(&self.to_string())
+        ));
+        if let Self::InsufficientScope { missing } = self {
+            v.push_str(&format!(", scope=\"{}\"", sanitize(missing)));
+        }
+        v
+    }
+}
+
+/// Keeps %x20-21 / %x23-5B / %x5D-7E (RFC 6750 §3, RFC 6749 §5.2): `"` becomes `'`,
+/// `\` becomes `/`, anything else outside the set becomes `?`.
+pub fn sanitize(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\x20'..='\x21' | '\x23'..='\x5b' | '\x5d'..='\x7e' => c,
+            '"' => '\'',
+            '\\' => '/',
+            _ => '?',
+        })
+        .collect()
+}

@@ -1,0 +1,21 @@
+#![doc = include_str!("../README.md")]
+
+pub mod alg;
+pub mod b64;
+pub mod fuzz;
+pub mod jwk;
+pub mod jws;
+pub mod key;
+pub mod sign;
+pub mod validation;
+
+pub use alg::{Algorithm, KeyFamily, UnsupportedAlgorithm};
+pub use audex_claims::{self as claims, NumericDate, Scope, StringOrUri};
+pub use jwk::{Jwk, JwkSetError, KeySet, SkippedKey};
+pub use jws::{
+    BearerError, Header, JwsError, JwsOptions, UnverifiedJws, VerifiedJws, VerifyError,
+    verify_compact,
+};
+pub use key::{KeyError, SignError, SigningKey, VerifyingKey};
+pub use sign::{EncodeError, sign_access_token, sign_compact, sign_jwt};
+pub use validation::{AccessToken, ClientAssertion, Jwt, Profile, Validation, Verified};

@@ -1,0 +1,509 @@
+//! JWT validation profiles (RFC 8725 §3.11–3.12, RFC 9068 §4, RFC 7523) and the
+//! [`Verified`] proof type.
+
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use audex_claims::{
+    AccessTokenClaims, Audience, Claim, ClaimsSet, NumericDate, ParseOptions, Scope, StringOrUri,
+    TimeCheck, check_audience, check_issuer, json,
+};
+
+use crate::alg::Algorithm;
+use crate::jwk::KeySet;
+use crate::jws::{DEFAULT_MAX_TOKEN_BYTES, Header, JwsOptions, UnverifiedJws, VerifyError};
+
+/// The `typ` of an RFC 9068 access token.
+pub const TYP_ACCESS_TOKEN: &str = "at+jwt";
+/// The `typ` of a client authentication assertion (draft-ietf-oauth-rfc7523bis).
+pub const TYP_CLIENT_ASSERTION: &str = "client-authentication+jwt";
+
+/// Default longest lifetime accepted for a client assertion (`exp − now`).
+pub const DEFAULT_MAX_ASSERTION_LIFETIME: Duration = Duration::from_secs(300);
+
+/// A token whose signature verified with a configured key and whose claims passed
+/// every check of a validation profile. Only `audex-jose` can construct it, so code
+/// that takes a `Verified<…>` cannot be handed an unchecked token.
+#[derive(Clone, Debug)]
+pub struct Verified<T> {
+    header: Header,
+    claims: T,
+    key_id: Option<String>,
+}
+
+impl<T> Verified<T> {
+    /// The protected header.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// The verified claims.
+    pub fn claims(&self) -> &T {
+        &self.claims
+    }
+
+    /// The `kid` of the key that verified the token.
+    pub fn key_id(&self) -> Option<&str> {
+        self.key_id.as_deref()
+    }
+
+    /// Gives up the proof and returns the claims.
+    pub fn into_claims(self) -> T {
+        self.claims
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// A validation profile. Profiles are mutually exclusive by `typ` (BCP-TYP-1): an
+/// access token does not pass as a client assertion or a generic JWT, and vice versa.
+pub trait Profile: sealed::Sealed {
+    /// The claims type the profile yields.
+    type Claims;
+    #[doc(hidden)]
+    fn check_typ(header: &Header, v: &Validation<Self>) -> Result<(), VerifyError>
+    where
+        Self: Sized;
+    #[doc(hidden)]
+    fn claims(
+        map: serde_json::Map<String, serde_json::Value>,
+        v: &Validation<Self>,
+        now: NumericDate,
+    ) -> Result<Self::Claims, VerifyError>
+    where
+        Self: Sized;
+}
+
+/// RFC 9068 JWT access tokens: `typ` `at+jwt`, required claims, exact `iss`, `aud`
+/// containing the resource server.
+#[derive(Clone, Copy, Debug)]
+pub struct AccessToken;
+/// Client authentication assertions (RFC 7523 §3 as updated by rfc7523bis).
+#[derive(Clone, Copy, Debug)]
+pub struct ClientAssertion;
+/// Generic JWTs: `typ` absent or `JWT` (or one the caller names), never `at+jwt` or
+/// `client-authentication+jwt`.
+#[derive(Clone, Copy, Debug)]
+pub struct Jwt;
+
+impl sealed::Sealed for AccessToken {}
+impl sealed::Sealed for ClientAssertion {}
+impl sealed::Sealed for Jwt {}
+
+/// What a resource server, STS or client checks in a JWT. Secure by default:
+/// `exp` required, 60 s leeway, 16 KiB size limit, strict claims parsing, and a
+/// configured issuer or audience makes the claim required.
+///
+/// ```
+/// use audex_jose::{Validation, StringOrUri};
+///
+/// let v = Validation::access_token(
+///     StringOrUri::new("https://sts.example")?,
+///     StringOrUri::new("order-api")?,
+/// );
+/// # let _ = v;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Validation<P> {
+    issuers: Vec<StringOrUri>,
+    audiences: Vec<StringOrUri>,
+    algorithms: Option<Vec<Algorithm>>,
+    leeway: Duration,
+    required: Vec<Claim>,
+    max_token_bytes: usize,
+    required_scope: Option<Scope>,
+    parse: ParseOptions,
+    understood_crit: Vec<&'static str>,
+    extra_typs: Vec<String>,
+    max_assertion_lifetime: Duration,
+    legacy_assertion_typ: bool,
+    _profile: PhantomData<P>,
+}
+
+impl<P> Validation<P> {
+    fn base() -> Self {
+        Self {
+            issuers: Vec::new(),
+            audiences: Vec::new(),
+            algorithms: None,
+            leeway: audex_claims::DEFAULT_LEEWAY,
+            required: vec![Claim::Exp],
+            max_token_bytes: DEFAULT_MAX_TOKEN_BYTES,
+            required_scope: None,
+            parse: ParseOptions::strict(),
+            understood_crit: Vec::new(),
+            extra_typs: Vec::new(),
+            max_assertion_lifetime: DEFAULT_MAX_ASSERTION_LIFETIME,
+            legacy_assertion_typ: false,
+            _profile: PhantomData,
+        }
+    }
+
+    /// Accepts tokens from `issuer` too (exact match).
+    #[must_use]
+    pub fn issuer(mut self, issuer: StringOrUri) -> Self {
+        self.issuers.push(issuer);
+        self
+    }
+
+    /// Accepts tokens whose `aud` contains `audience` too.
+    #[must_use]
+    pub fn audience(mut self, audience: StringOrUri) -> Self {
+        self.audiences.push(audience);
+        self
+    }
+
+    /// Restricts the algorithms accepted (on top of each key's own algorithm).
+    #[must_use]
+    pub fn algorithms(mut self, algs: impl IntoIterator<Item = Algorithm>) -> Self {
+        self.algorithms = Some(algs.into_iter().collect());
+        self
+    }
+
+    /// Sets the clock-skew leeway (default 60 s).
+    #[must_use]
+    pub fn leeway(mut self, leeway: Duration) -> Self {
+        self.leeway = leeway;
+        self
+    }
+
+    /// Requires a claim to be present.
+    #[must_use]
+    pub fn require(mut self, claim: Claim) -> Self {
+        if !self.required.contains(&claim) {
+            self.required.push(claim);
+        }
+        self
+    }
+
+    /// Sets the maximum token size in bytes (default 16 KiB).
+    #[must_use]
+    pub fn max_token_bytes(mut self, n: usize) -> Self {
+        self.max_token_bytes = n;
+        self
+    }
+
+    /// Requires the token's `scope` to include every token of `scope`; a token
+    /// lacking one fails with `insufficient_scope` (RFC 6750 §3.1).
+    #[must_use]
+    pub fn require_scope(mut self, scope: Scope) -> Self {
+        self.required_scope = Some(scope);
+        self
+    }
+
+    /// Reads claims leniently (third-party tokens; see [`ParseOptions::lenient`]).
+    #[must_use]
+    pub fn lenient_claims(mut self) -> Self {
+        self.parse = ParseOptions::lenient();
+        self
+    }
+
+    /// Declares a `crit` extension the caller understands and processes itself.
+    #[must_use]
+    pub fn understand_crit(mut self, name: &'static str) -> Self {
+        self.understood_crit.push(name);
+        self
+    }
+
+    fn verify_inner(
+        &self,
+        token: &str,
+        keys: &KeySet,
+        now: NumericDate,
+    ) -> Result<Verified<P::Claims>, VerifyError>
+    where
+        P: Profile + Sized,
+    {
+        if let Some(bound) = keys.issuer().filter(|b| !self.issuers.contains(b)) {
+            return Err(VerifyError::WrongIssuerKeys {
+                key_issuer: bound.as_str().to_owned(),
+            });
+        }
+        let opts = JwsOptions {
+            max_token_bytes: self.max_token_bytes,
+            understood_crit: &self.understood_crit,
+        };
+        let jws = UnverifiedJws::parse(token, &opts)?;
+        let alg = jws.header().alg;
+        if self.algorithms.as_ref().is_some_and(|a| !a.contains(&alg)) {
+            return Err(VerifyError::AlgorithmNotAllowed(alg));
+        }
+        P::check_typ(jws.header(), self)?;
+        let verified = jws.verify(keys)?;
+        let key_id = verified.key_id().map(str::to_owned);
+        let (header, payload) = verified.into_parts();
+        let map = json::parse_object(&payload, self.parse.limits)
+            .map_err(audex_claims::ClaimsError::from)?;
+        for claim in &self.required {
+            if !map.contains_key(claim.as_str()) {
+                return Err(VerifyError::MissingClaim(*claim));
+            }
+        }
+        let claims = P::claims(map, self, now)?;
+        Ok(Verified {
+            header,
+            claims,
+            key_id,
+        })
+    }
+
+    fn check_common(
+        &self,
+        iss: Option<&StringOrUri>,
+        aud: Option<&Audience>,
+        exp: Option<NumericDate>,
+        nbf: Option<NumericDate>,
+        iat: Option<NumericDate>,
+        now: NumericDate,
+    ) -> Result<(), VerifyError> {
+        if !self.issuers.is_empty() {
+            check_issuer(iss, &self.issuers)?;
+        }
+        check_audience(aud, &self.audiences)?;
+        TimeCheck::at(now).with_leeway(self.leeway).check_all(
+            exp,
+            nbf,
+            iat,
+            self.required.contains(&Claim::Exp),
+        )?;
+        Ok(())
+    }
+
+    fn check_scope(&self, scope: Option<&Scope>) -> Result<(), VerifyError> {
+        if let Some(required) = &self.required_scope {
+            let empty = Scope::empty();
+            let missing = required.difference(scope.unwrap_or(&empty));
+            if !missing.is_empty() {
+                return Err(VerifyError::InsufficientScope {
+                    missing: missing.to_string(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Validation<AccessToken> {
+    /// RFC 9068 access-token validation for a resource server known as `audience`,
+    /// accepting tokens from `issuer` (AT-TYP-1, AT-CLAIMS-1, AT-ISS-1).
+    pub fn access_token(issuer: StringOrUri, audience: StringOrUri) -> Self {
+        Self::base().issuer(issuer).audience(audience)
+    }
+
+    /// Verifies an access token against the issuer's key set at time `now`.
+    pub fn verify(
+        &self,
+        token: &str,
+        keys: &KeySet,
+        now: NumericDate,
+    ) -> Result<Verified<AccessTokenClaims>, VerifyError> {
+        self.verify_inner(token, keys, now)
+    }
+}
+
+impl Profile for AccessToken {
+    type Claims = AccessTokenClaims;
+
+    fn check_typ(header: &Header, _: &Validation<Self>) -> Result<(), VerifyError> {
+        if header.typ_is(TYP_ACCESS_TOKEN) {
+            Ok(())
+        } else {
+            Err(VerifyError::WrongType {
+                expected: "at+jwt",
+                found: header.typ.clone(),
+            })
+        }
+    }
+
+    fn claims(
+        map: serde_json::Map<String, serde_json::Value>,
+        v: &Validation<Self>,
+        now: NumericDate,
+    ) -> Result<AccessTokenClaims, VerifyError> {
+        let c = AccessTokenClaims::from_map(map, &v.parse)?;
+        v.check_common(
+            Some(&c.iss),
+            Some(&c.aud),
+            Some(c.exp),
+            c.nbf,
+            Some(c.iat),
+            now,
+        )?;
+        v.check_scope(c.scope.as_ref())?;
+        Ok(c)
+    }
+}
+
+impl Validation<ClientAssertion> {
+    /// Client-assertion validation at the authorization server whose issuer
+    /// identifier is `as_issuer`: `aud` must be exactly that identifier (CA-JWT-1),
+    /// `iss` = `sub`, `exp` within [`DEFAULT_MAX_ASSERTION_LIFETIME`], `jti` present.
+    pub fn client_assertion(as_issuer: StringOrUri) -> Self {
+        Self::base().audience(as_issuer).require(Claim::Jti)
+    }
+
+    /// Also accepts assertions whose `typ` is absent or `JWT` (RFC 7523 clients that
+    /// predate `client-authentication+jwt`). Off by default.
+    #[must_use]
+    pub fn allow_legacy_typ(mut self) -> Self {
+        self.legacy_assertion_typ = true;
+        self
+    }
+
+    /// Sets the longest accepted `exp − now` (default 5 minutes).
+    #[must_use]
+    pub fn max_lifetime(mut self, d: Duration) -> Self {
+        self.max_assertion_lifetime = d;
+        self
+    }
+
+    /// Verifies a client assertion with the client's registered keys.
+    pub fn verify(
+        &self,
+        token: &str,
+        keys: &KeySet,
+        now: NumericDate,
+    ) -> Result<Verified<ClaimsSet>, VerifyError> {
+        self.verify_inner(token, keys, now)
+    }
+}
+
+impl Profile for ClientAssertion {
+    type Claims = ClaimsSet;
+
+    fn check_typ(header: &Header, v: &Validation<Self>) -> Result<(), VerifyError> {
+        let legacy = v.legacy_assertion_typ
+            && header
+                .typ
+                .as_deref()
+                .is_none_or(|t| t.eq_ignore_ascii_case("JWT"));
+        if header.typ_is(TYP_CLIENT_ASSERTION) || legacy {
+            Ok(())
+        } else {
+            Err(VerifyError::WrongType {
+                expected: "client-authentication+jwt",
+                found: header.typ.clone(),
+            })
+        }
+    }
+
+    fn claims(
+        map: serde_json::Map<String, serde_json::Value>,
+        v: &Validation<Self>,
+        now: NumericDate,
+    ) -> Result<ClaimsSet, VerifyError> {
+        let c = ClaimsSet::from_map(map, &v.parse)?;
+        let r = &c.registered;
+        let (Some(iss), Some(sub)) = (&r.iss, &r.sub) else {
+            return Err(VerifyError::ClientAssertion(
+                "iss and sub are required".into(),
+            ));
+        };
+        if iss != sub {
+            return Err(VerifyError::ClientAssertion(
+                "iss and sub must both be the client_id".into(),
+            ));
+        }
+        if r.jti.is_none() {
+            return Err(VerifyError::MissingClaim(Claim::Jti));
+        }
+        // The AS issuer identifier must be the only audience value.
+        match &r.aud {
+            Some(aud) if aud.len() == 1 => {}
+            Some(aud) => {
+                return Err(VerifyError::ClientAssertion(format!(
+                    "aud must hold exactly one value, the issuer identifier; found {}",
+                    aud.len()
+                )));
+            }
+            None => return Err(VerifyError::MissingClaim(Claim::Aud)),
+        }
+        v.check_common(None, r.aud.as_ref(), r.exp, r.nbf, r.iat, now)?;
+        if let Some(exp) = r.exp {
+            let life = exp.saturating_duration_since(now);
+            if life > v.max_assertion_lifetime {
+                return Err(VerifyError::ClientAssertion(format!(
+                    "exp is {} s ahead; at most {} s is accepted",
+                    life.as_secs(),
+                    v.max_assertion_lifetime.as_secs()
+                )));
+            }
+        }
+        Ok(c)
+    }
+}
+
+impl Validation<Jwt> {
+    /// Generic JWT validation. Configure the issuer and audience; without an
+    /// audience, a token carrying `aud` is rejected (RFC 7519 §4.1.3).
+    pub fn jwt() -> Self {
+        Self::base()
+    }
+
+    /// Accepts this explicit `typ` as well as absent / `JWT`. The reserved
+    /// `at+jwt` and `client-authentication+jwt` types cannot be added.
+    #[must_use]
+    pub fn accept_typ(mut self, typ: impl Into<String>) -> Self {
+        self.extra_typs.push(typ.into());
+        self
+    }
+
+    /// Verifies a JWT.
+    pub fn verify(
+        &self,
+        token: &str,
+        keys: &KeySet,
+        now: NumericDate,
+    ) -> Result<Verified<ClaimsSet>, VerifyError> {
+        self.verify_inner(token, keys, now)
+    }
+}
+
+impl Profile for Jwt {
+    type Claims = ClaimsSet;
+
+    fn check_typ(header: &Header, v: &Validation<Self>) -> Result<(), VerifyError> {
+        let ok = match header.typ.as_deref() {
+            None => true,
+            Some(t) if crate::jws::media_type_eq(t, "JWT") => true,
+            Some(t) if crate::jws::media_type_eq(t, TYP_ACCESS_TOKEN) => false,
+            Some(t) if crate::jws::media_type_eq(t, TYP_CLIENT_ASSERTION) => false,
+            Some(t) => v.extra_typs.iter().any(|e| crate::jws::media_type_eq(t, e)),
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(VerifyError::WrongType {
+                expected: "JWT",
+                found: header.typ.clone(),
+            })
+        }
+    }
+
+    fn claims(
+        map: serde_json::Map<String, serde_json::Value>,
+        v: &Validation<Self>,
+        now: NumericDate,
+    ) -> Result<ClaimsSet, VerifyError> {
+        let c = ClaimsSet::from_map(map, &v.parse)?;
+        let r = &c.registered;
+        v.check_common(r.iss.as_ref(), r.aud.as_ref(), r.exp, r.nbf, r.iat, now)?;
+        if v.required_scope.is_some() {
+            let scope = match c.extra.get("scope") {
+                Some(s) => Some(Scope::from_json(s)?),
+                None => None,
+            };
+            v.check_scope(scope.as_ref())?;
+        }
+        Ok(c)
+    }
+}
+
+impl From<audex_claims::ScopeError> for VerifyError {
+    fn from(e: audex_claims::ScopeError) -> Self {
+        Self::Claims(audex_claims::ClaimsError::Scope(e))
+    }
+}
