@@ -21,9 +21,9 @@ fn kerr(what: &'static str, reason: impl Into<String>) -> KeyError {
     }
 }
 
-/// A parsed JWK: its metadata and decoded members. Private members are held in a
-/// redacted form and never serialised by [`VerifyingKey::to_public_jwk`].
-#[derive(Clone, Debug)]
+/// A parsed JWK: its metadata and members. `Debug` redacts private members, and
+/// [`VerifyingKey::to_public_jwk`] never emits them (JWK-5).
+#[derive(Clone)]
 pub struct Jwk {
     kty: String,
     kid: Option<String>,
@@ -33,7 +33,36 @@ pub struct Jwk {
     members: Map<String, Value>,
 }
 
+/// JWK members that hold secret material (RFC 7518 §6.3.2, §6.4, §6.2.2; RFC 8037 §2).
+const PRIVATE_MEMBERS: [&str; 8] = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
+
+impl std::fmt::Debug for Jwk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("Jwk");
+        d.field("kty", &self.kty)
+            .field("kid", &self.kid)
+            .field("use", &self.use_)
+            .field("key_ops", &self.key_ops)
+            .field("alg", &self.alg);
+        for (name, value) in &self.members {
+            if PRIVATE_MEMBERS.contains(&name.as_str()) {
+                d.field(name, &"[REDACTED]");
+            } else {
+                d.field(name, value);
+            }
+        }
+        d.finish()
+    }
+}
+
 impl Jwk {
+    /// Whether the JWK carries private key material.
+    pub fn is_private(&self) -> bool {
+        PRIVATE_MEMBERS
+            .iter()
+            .any(|m| self.members.contains_key(*m))
+    }
+
     /// Parses one JWK from JSON bytes (strict: duplicate members rejected).
     pub fn from_json(bytes: &[u8]) -> Result<Self, KeyError> {
         let map = parse_object(
