@@ -150,13 +150,16 @@ impl Header {
                     let Value::String(name) = item else {
                         return Err(JwsError::Crit("entries must be strings".into()));
                     };
+                    if names.contains(&name) {
+                        return Err(JwsError::Crit(format!(
+                            "names {} twice",
+                            audex_claims::json::Truncated(&name)
+                        )));
+                    }
                     if REGISTERED_HEADER_PARAMS.contains(&name.as_str()) {
                         return Err(JwsError::Crit(format!(
                             "names the registered parameter {name}"
                         )));
-                    }
-                    if names.contains(&name) {
-                        return Err(JwsError::Crit(format!("names {name} twice")));
                     }
                     if !map.contains_key(&name) {
                         return Err(JwsError::Crit(format!(
