@@ -68,7 +68,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     let env = [("PATH", path.as_str())];
     ensure_cargo_fuzz(&root, &tools, &env)?;
 
-    println!("fuzz: building {} target(s) with nightly", targets.len());
+    println!("fuzz: building the fuzz targets with nightly");
     util::run(&root, "cargo", &["+nightly", "fuzz", "build"], &env)?;
     for t in &targets {
         let work = root.join("fuzz/target/corpus-work").join(t);

@@ -378,6 +378,18 @@ impl VerifyingKey {
         crate::jwk::public_jwk(&self.public, self.alg, self.kid.as_deref())
     }
 
+    /// Checks a raw JWS signature (R‖S for ECDSA) over `message` with this key's one
+    /// algorithm. JWS users should prefer [`crate::UnverifiedJws::verify`], which also
+    /// checks the header; this is the primitive, for test suites and custom formats.
+    pub fn verify_signature(
+        &self,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), crate::VerifyError> {
+        self.verify_raw(message, signature)
+            .map_err(|()| crate::VerifyError::InvalidSignature)
+    }
+
     /// Verifies `signature` over `message`. The caller (the JWS layer) has already
     /// checked that the header `alg` equals [`Self::algorithm`].
     pub(crate) fn verify_raw(&self, message: &[u8], sig: &[u8]) -> Result<(), ()> {
