@@ -4,6 +4,7 @@
 //! cargo xtask ci                         fmt, clippy, tests, docs, conformance, fuzz smoke
 //! cargo xtask conformance [--write]      check (or rewrite) docs/CONFORMANCE.md against test markers
 //! cargo xtask fuzz [--smoke] [--time SECS] [TARGET]
+//! cargo xtask interop                   JWT interop with PyJWT, jwcrypto, npm jose
 //! ```
 //!
 //! Only `std` is used, so the tool builds in seconds on a fresh machine.
@@ -15,6 +16,7 @@
 
 mod conformance;
 mod fuzz;
+mod interop;
 mod util;
 
 use std::process::ExitCode;
@@ -31,6 +33,7 @@ commands:
                                   --write refreshes its tests column
   fuzz [--smoke] [--time SECS] [TARGET]
                                   run the cargo-fuzz targets (nightly); --smoke: ~20 s each
+  interop                         JWT interop both ways with PyJWT, jwcrypto and npm jose
 ";
 
 fn main() -> ExitCode {
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("conformance") => conformance::run(args.iter().any(|a| a == "--write")),
         Some("fuzz") => fuzz::run(args.get(1..).unwrap_or_default()),
+        Some("interop") => interop::run(),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             Ok(())
@@ -85,6 +89,8 @@ fn ci() -> Result<()> {
     )?;
     step("conformance");
     conformance::run(false)?;
+    step("interop");
+    interop::run()?;
     step("fuzz smoke");
     fuzz::run(&["--smoke".to_owned()])?;
     println!("\nxtask ci: all checks passed in {:.0?}", started.elapsed());

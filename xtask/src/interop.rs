@@ -1,0 +1,238 @@
+//! `cargo xtask interop`: JWT interop both ways with PyJWT, jwcrypto (PyPI) and
+//! npm `jose`, for HS256, RS256, PS256, ES256 and EdDSA.
+//!
+//! Peers are installed into project-local folders (`xtask/interop/.venv`,
+//! `xtask/interop/node_modules`) at pinned versions. Each peer signs an RFC 9068
+//! access token per algorithm and audex verifies it; audex signs one per algorithm
+//! and each peer verifies it. Any failure fails the task.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use crate::util::{self, Result, project_root};
+
+const ALGS: [&str; 5] = ["HS256", "RS256", "PS256", "ES256", "EdDSA"];
+const PEERS: [&str; 3] = ["pyjwt", "jwcrypto", "jose"];
+
+pub(crate) fn run() -> Result<()> {
+    let root = project_root();
+    let dir = root.join("xtask/interop");
+    let work = root.join("target/interop");
+    fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
+    install_peers(&dir)?;
+
+    let python = dir.join(".venv/bin/python");
+    let python = python.to_string_lossy();
+    let keys = dir.join("keys.json");
+    let keys = keys.to_string_lossy();
+    let exp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_err(|e| e.to_string())?
+        .as_secs()
+        + 3600;
+    let exp = exp.to_string();
+
+    util::run(
+        &root,
+        "cargo",
+        &[
+            "build",
+            "--quiet",
+            "-p",
+            "audex-jose",
+            "--example",
+            "interop",
+        ],
+        &[],
+    )?;
+    let audex = root.join("target/debug/examples/interop");
+    let audex = audex.to_string_lossy();
+
+    // Peers sign, audex verifies.
+    let mut peer_tokens =
+        json_object(&capture(&dir, &python, &["peers.py", "sign", &keys, &exp])?)?;
+    peer_tokens.extend(json_object(&capture(
+        &dir,
+        "node",
+        &["peer.mjs", "sign", &keys, &exp],
+    )?)?);
+    let peer_file = work.join("peer_tokens.json");
+    write(&peer_file, &serde_like(&peer_tokens))?;
+    let audex_verdicts = json_object(&capture(
+        &root,
+        &audex,
+        &["verify", &keys, &peer_file.to_string_lossy()],
+    )?)?;
+
+    // audex signs, peers verify.
+    let audex_tokens = capture(&root, &audex, &["sign", &keys, &exp])?;
+    let audex_file = work.join("audex_tokens.json");
+    write(&audex_file, &audex_tokens)?;
+    let audex_file_s = audex_file.to_string_lossy();
+    let mut peer_verdicts = json_object(&capture(
+        &dir,
+        &python,
+        &["peers.py", "verify", &keys, &audex_file_s],
+    )?)?;
+    peer_verdicts.extend(json_object(&capture(
+        &dir,
+        "node",
+        &["peer.mjs", "verify", &keys, &audex_file_s],
+    )?)?);
+
+    println!(
+        "{:<10} {:<7} {:<28} {:<28}",
+        "peer", "alg", "peer signs, audex verifies", "audex signs, peer verifies"
+    );
+    let mut failures = Vec::new();
+    for peer in PEERS {
+        for alg in ALGS {
+            let key = format!("{peer}/{alg}");
+            let a = audex_verdicts.get(&key).map_or("missing", String::as_str);
+            let b = peer_verdicts.get(&key).map_or("missing", String::as_str);
+            println!("{peer:<10} {alg:<7} {:<28} {:<28}", short(a), short(b));
+            if a != "ok" {
+                failures.push(format!("audex rejected {key}: {a}"));
+            }
+            if b != "ok" {
+                failures.push(format!("{peer} rejected audex {alg}: {b}"));
+            }
+        }
+    }
+    if failures.is_empty() {
+        println!("interop: {} checks passed", PEERS.len() * ALGS.len() * 2);
+        Ok(())
+    } else {
+        Err(failures.join("\n"))
+    }
+}
+
+fn short(v: &str) -> &str {
+    if v == "ok" { "ok" } else { "FAIL" }
+}
+
+fn install_peers(dir: &Path) -> Result<()> {
+    let venv = dir.join(".venv");
+    if !venv.join("bin/python").exists() {
+        println!("interop: creating a Python venv in {}", venv.display());
+        util::run(dir, "python3", &["-m", "venv", ".venv"], &[])?;
+    }
+    util::run(
+        dir,
+        &venv.join("bin/pip").to_string_lossy(),
+        &[
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+            "requirements.txt",
+        ],
+        &[],
+    )?;
+    if !dir.join("node_modules/jose").exists() {
+        println!("interop: installing npm jose");
+        util::run(
+            dir,
+            "npm",
+            &["ci", "--no-audit", "--no-fund", "--silent"],
+            &[],
+        )?;
+    }
+    Ok(())
+}
+
+fn capture(dir: &Path, program: &str, args: &[&str]) -> Result<String> {
+    let out = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .map_err(|e| format!("cannot start {program}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "`{program} {}` failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn write(path: &Path, text: &str) -> Result<()> {
+    fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// A flat reader for the small JSON objects the peers print: `{"k": "v", ...}` or
+/// `{"peer": {"alg": "token"}}` (flattened to `peer/alg`). xtask keeps to `std`, so
+/// this reads only that shape and fails loudly on anything else.
+fn json_object(text: &str) -> Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    let mut chars = text.trim().chars().peekable();
+    let mut stack: Vec<String> = Vec::new();
+    let mut key: Option<String> = None;
+    let bad = || {
+        format!(
+            "unexpected peer output: {}",
+            text.chars().take(200).collect::<String>()
+        )
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '{' => {
+                if let Some(k) = key.take() {
+                    stack.push(k);
+                }
+            }
+            '}' => {
+                stack.pop();
+            }
+            ',' | ':' | ' ' | '\n' => {}
+            '"' => {
+                let mut s = String::new();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => {
+                            if let Some(n) = chars.next() {
+                                s.push(n);
+                            }
+                        }
+                        '"' => break,
+                        _ => s.push(c),
+                    }
+                }
+                match key.take() {
+                    None => key = Some(s),
+                    Some(k) => {
+                        let mut path = stack.clone();
+                        path.push(k);
+                        out.insert(path.join("/"), s);
+                    }
+                }
+            }
+            _ => return Err(bad()),
+        }
+    }
+    Ok(out)
+}
+
+/// Writes a `peer/alg -> token` map back as `{"peer": {"alg": "token"}}`.
+fn serde_like(map: &BTreeMap<String, String>) -> String {
+    let mut by_peer: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
+    for (k, v) in map {
+        if let Some((peer, alg)) = k.split_once('/') {
+            by_peer.entry(peer).or_default().push((alg, v));
+        }
+    }
+    let peers: Vec<String> = by_peer
+        .iter()
+        .map(|(peer, algs)| {
+            let inner: Vec<String> = algs
+                .iter()
+                .map(|(a, t)| format!("\"{a}\":\"{t}\""))
+                .collect();
+            format!("\"{peer}\":{{{}}}", inner.join(","))
+        })
+        .collect();
+    format!("{{{}}}", peers.join(","))
+}
