@@ -5,6 +5,7 @@
 //! cargo xtask conformance [--write]      check (or rewrite) docs/CONFORMANCE.md against test markers
 //! cargo xtask fuzz [--smoke] [--time SECS] [TARGET]
 //! cargo xtask interop                   JWT interop with PyJWT, jwcrypto, npm jose
+//! cargo xtask bench [jose] [ALG]         audex-jose against its peers and the ring floor
 //! ```
 //!
 //! Only `std` is used, so the tool builds in seconds on a fresh machine.
@@ -34,6 +35,7 @@ commands:
   fuzz [--smoke] [--time SECS] [TARGET]
                                   run the cargo-fuzz targets (nightly); --smoke: ~20 s each
   interop                         JWT interop both ways with PyJWT, jwcrypto and npm jose
+  bench [jose] [ALG]              audex-jose vs jsonwebtoken, jwt-simple and the ring floor
 ";
 
 fn main() -> ExitCode {
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         Some("conformance") => conformance::run(args.iter().any(|a| a == "--write")),
         Some("fuzz") => fuzz::run(args.get(1..).unwrap_or_default()),
         Some("interop") => interop::run(),
+        Some("bench") => bench(args.get(1..).unwrap_or_default()),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             Ok(())
@@ -95,6 +98,27 @@ fn ci() -> Result<()> {
     fuzz::run(&["--smoke".to_owned()])?;
     println!("\nxtask ci: all checks passed in {:.0?}", started.elapsed());
     Ok(())
+}
+
+/// Runs the benchmark crate (its own workspace, so peer crates stay out of the
+/// library dependency trees) in release mode.
+fn bench(args: &[String]) -> Result<()> {
+    let root = project_root();
+    let mut cmd: Vec<&str> = vec![
+        "run",
+        "--release",
+        "--quiet",
+        "--manifest-path",
+        "xtask/bench/Cargo.toml",
+        "--bin",
+        "audex-bench",
+        "--",
+    ];
+    if args.is_empty() {
+        cmd.push("jose");
+    }
+    cmd.extend(args.iter().map(String::as_str));
+    run(&root, "cargo", &cmd, &[])
 }
 
 fn step(name: &str) {
