@@ -197,125 +197,166 @@ pub enum ClaimsError {
     Missing(Claim),
 }
 
-/// Typed extraction from a claims object; every getter removes the member it reads.
-struct Reader {
-    map: Map<String, Value>,
-    opts: ParseOptions,
+fn wrong(claim: Claim, expected: &'static str, found: &Value) -> ClaimsError {
+    ClaimsError::WrongType {
+        claim,
+        expected,
+        found: JsonType::of(found),
+    }
 }
 
-impl Reader {
-    fn take(&mut self, claim: Claim) -> Option<Value> {
-        self.map.remove(claim.as_str())
+fn conv_string(claim: Claim, v: Value) -> Result<String, ClaimsError> {
+    match v {
+        Value::String(s) => Ok(s),
+        other => Err(wrong(claim, "a string", &other)),
     }
+}
 
-    fn string(&mut self, claim: Claim) -> Result<Option<String>, ClaimsError> {
-        match self.take(claim) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
-            Some(other) => Err(ClaimsError::WrongType {
-                claim,
-                expected: "a string",
-                found: JsonType::of(&other),
-            }),
-        }
+fn conv_sou(claim: Claim, v: Value, strictness: Strictness) -> Result<StringOrUri, ClaimsError> {
+    StringOrUri::with_strictness(conv_string(claim, v)?, strictness)
+        .map_err(|source| ClaimsError::StringOrUri { claim, source })
+}
+
+fn conv_date(claim: Claim, v: &Value) -> Result<NumericDate, ClaimsError> {
+    NumericDate::from_json(v).map_err(|source| ClaimsError::Date { claim, source })
+}
+
+fn conv_strings(claim: Claim, v: Value) -> Result<Vec<String>, ClaimsError> {
+    match v {
+        Value::Array(items) => items
+            .into_iter()
+            .map(|v| match v {
+                Value::String(s) => Ok(s),
+                other => Err(wrong(claim, "an array of strings", &other)),
+            })
+            .collect(),
+        other => Err(wrong(claim, "an array of strings", &other)),
     }
+}
 
-    fn string_or_uri(&mut self, claim: Claim) -> Result<Option<StringOrUri>, ClaimsError> {
-        match self.string(claim)? {
-            None => Ok(None),
-            Some(s) => StringOrUri::with_strictness(s, self.opts.strictness)
-                .map(Some)
-                .map_err(|source| ClaimsError::StringOrUri { claim, source }),
-        }
+fn conv_scope(v: &Value, lenient: bool) -> Result<Scope, ClaimsError> {
+    match v {
+        v if lenient => Ok(Scope::from_json_lenient(v)?),
+        Value::String(s) => Ok(Scope::parse(s)?),
+        other => Err(wrong(Claim::Scope, "a space-delimited string", other)),
     }
+}
 
-    fn date(&mut self, claim: Claim) -> Result<Option<NumericDate>, ClaimsError> {
-        match self.take(claim) {
-            None => Ok(None),
-            Some(v) => NumericDate::from_json(&v)
-                .map(Some)
-                .map_err(|source| ClaimsError::Date { claim, source }),
-        }
-    }
+/// Which claims a parse types (the rest go to `extra`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Profile {
+    Registered,
+    AccessToken,
+}
 
-    fn audience(&mut self) -> Result<Option<Audience>, ClaimsError> {
-        match self.take(Claim::Aud) {
-            None => Ok(None),
-            Some(v) => Ok(Some(Audience::from_json(v, self.opts.strictness)?)),
-        }
-    }
+/// Collects typed claims member by member, in document order.
+#[derive(Default)]
+struct Builder {
+    iss: Option<StringOrUri>,
+    sub: Option<StringOrUri>,
+    aud: Option<Audience>,
+    exp: Option<NumericDate>,
+    nbf: Option<NumericDate>,
+    iat: Option<NumericDate>,
+    jti: Option<String>,
+    client_id: Option<String>,
+    scope: Option<Scope>,
+    azp: Option<String>,
+    act: Option<Actor>,
+    may_act: Option<ActorIdentity>,
+    auth_time: Option<NumericDate>,
+    acr: Option<String>,
+    amr: Option<Vec<String>>,
+    groups: Option<Vec<String>>,
+    roles: Option<Vec<String>>,
+    entitlements: Option<Vec<String>>,
+    extra: Map<String, Value>,
+}
 
-    fn strings(&mut self, claim: Claim) -> Result<Option<Vec<String>>, ClaimsError> {
-        let wrong = |found| ClaimsError::WrongType {
-            claim,
-            expected: "an array of strings",
-            found,
-        };
-        match self.take(claim) {
-            None => Ok(None),
-            Some(Value::Array(items)) => items
-                .into_iter()
-                .map(|v| match v {
-                    Value::String(s) => Ok(s),
-                    other => Err(wrong(JsonType::of(&other))),
-                })
-                .collect::<Result<Vec<_>, _>>()
-                .map(Some),
-            Some(other) => Err(wrong(JsonType::of(&other))),
-        }
-    }
-
-    fn scope(&mut self) -> Result<Option<Scope>, ClaimsError> {
-        match self.take(Claim::Scope) {
-            Some(v) if self.opts.lenient_scope => Ok(Some(Scope::from_json_lenient(&v)?)),
-            Some(Value::String(s)) => Ok(Some(Scope::parse(&s)?)),
-            Some(other) => Err(ClaimsError::WrongType {
-                claim: Claim::Scope,
-                expected: "a space-delimited string",
-                found: JsonType::of(&other),
-            }),
-            None if self.opts.lenient_scope => match self.map.get("scp") {
-                Some(v) => Ok(Some(Scope::from_json_lenient(v)?)),
-                None => Ok(None),
-            },
-            None => Ok(None),
-        }
-    }
-
-    fn act(&mut self) -> Result<Option<Actor>, ClaimsError> {
-        match self.take(Claim::Act) {
-            None => Ok(None),
-            Some(v) => Actor::from_json(v, self.opts.strictness)
-                .map(Some)
-                .map_err(|source| ClaimsError::Actor {
+impl Builder {
+    fn accept(
+        &mut self,
+        name: &str,
+        v: Value,
+        opts: &ParseOptions,
+        profile: Profile,
+    ) -> Result<(), ClaimsError> {
+        let st = opts.strictness;
+        let at = profile == Profile::AccessToken;
+        match name {
+            "iss" => self.iss = Some(conv_sou(Claim::Iss, v, st)?),
+            "sub" => self.sub = Some(conv_sou(Claim::Sub, v, st)?),
+            "aud" => self.aud = Some(Audience::from_json(v, st)?),
+            "exp" => self.exp = Some(conv_date(Claim::Exp, &v)?),
+            "nbf" => self.nbf = Some(conv_date(Claim::Nbf, &v)?),
+            "iat" => self.iat = Some(conv_date(Claim::Iat, &v)?),
+            "jti" => self.jti = Some(conv_string(Claim::Jti, v)?),
+            "client_id" if at => self.client_id = Some(conv_string(Claim::ClientId, v)?),
+            "scope" if at => self.scope = Some(conv_scope(&v, opts.lenient_scope)?),
+            "azp" if at => self.azp = Some(conv_string(Claim::Azp, v)?),
+            "act" if at => {
+                self.act = Some(Actor::from_json(v, st).map_err(|source| ClaimsError::Actor {
                     claim: Claim::Act,
                     source,
-                }),
+                })?);
+            }
+            "may_act" if at => {
+                self.may_act = Some(ActorIdentity::from_json(v, st).map_err(|source| {
+                    ClaimsError::Actor {
+                        claim: Claim::MayAct,
+                        source,
+                    }
+                })?);
+            }
+            "auth_time" if at => self.auth_time = Some(conv_date(Claim::AuthTime, &v)?),
+            "acr" if at => self.acr = Some(conv_string(Claim::Acr, v)?),
+            "amr" if at => self.amr = Some(conv_strings(Claim::Amr, v)?),
+            "groups" if at => self.groups = Some(conv_strings(Claim::Groups, v)?),
+            "roles" if at => self.roles = Some(conv_strings(Claim::Roles, v)?),
+            "entitlements" if at => self.entitlements = Some(conv_strings(Claim::Entitlements, v)?),
+            _ => {
+                self.extra.insert(name.to_owned(), v);
+            }
         }
+        Ok(())
     }
 
-    fn may_act(&mut self) -> Result<Option<ActorIdentity>, ClaimsError> {
-        match self.take(Claim::MayAct) {
-            None => Ok(None),
-            Some(v) => ActorIdentity::from_json(v, self.opts.strictness)
-                .map(Some)
-                .map_err(|source| ClaimsError::Actor {
-                    claim: Claim::MayAct,
-                    source,
-                }),
-        }
+    fn parse(bytes: &[u8], opts: &ParseOptions, profile: Profile) -> Result<Self, ClaimsError> {
+        let mut b = Self::default();
+        json::for_each_member(bytes, opts.limits, |name, v| b.accept(name, v, opts, profile))?;
+        b.finish_scope(opts, profile)?;
+        Ok(b)
     }
 
-    fn registered(&mut self) -> Result<RegisteredClaims, ClaimsError> {
-        Ok(RegisteredClaims {
-            iss: self.string_or_uri(Claim::Iss)?,
-            sub: self.string_or_uri(Claim::Sub)?,
-            aud: self.audience()?,
-            exp: self.date(Claim::Exp)?,
-            nbf: self.date(Claim::Nbf)?,
-            iat: self.date(Claim::Iat)?,
-            jti: self.string(Claim::Jti)?,
-        })
+    fn from_map(map: Map<String, Value>, opts: &ParseOptions, profile: Profile) -> Result<Self, ClaimsError> {
+        let mut b = Self::default();
+        for (name, v) in map {
+            b.accept(&name, v, opts, profile)?;
+        }
+        b.finish_scope(opts, profile)?;
+        Ok(b)
+    }
+
+    /// Lenient mode reads `scp` (left in `extra`) when `scope` is absent.
+    fn finish_scope(&mut self, opts: &ParseOptions, profile: Profile) -> Result<(), ClaimsError> {
+        if profile == Profile::AccessToken && opts.lenient_scope && self.scope.is_none() {
+            if let Some(v) = self.extra.get("scp") {
+                self.scope = Some(Scope::from_json_lenient(v)?);
+            }
+        }
+        Ok(())
+    }
+
+    fn registered(&mut self) -> RegisteredClaims {
+        RegisteredClaims {
+            iss: self.iss.take(),
+            sub: self.sub.take(),
+            aud: self.aud.take(),
+            exp: self.exp.take(),
+            nbf: self.nbf.take(),
+            iat: self.iat.take(),
+            jti: self.jti.take(),
+        }
     }
 }
 
@@ -419,18 +460,34 @@ impl ClaimsSet {
 
     /// Parses with the given options.
     pub fn from_json_slice_with(bytes: &[u8], opts: &ParseOptions) -> Result<Self, ClaimsError> {
-        let map = json::parse_object(bytes, opts.limits)?;
-        Self::from_map(map, opts)
+        Ok(Self::build(Builder::parse(bytes, opts, Profile::Registered)?))
     }
 
     /// Types the claims of an already strictly parsed object (see [`json::parse_object`]).
     pub fn from_map(map: Map<String, Value>, opts: &ParseOptions) -> Result<Self, ClaimsError> {
-        let mut r = Reader { map, opts: *opts };
-        let registered = r.registered()?;
-        Ok(Self {
-            registered,
-            extra: r.map,
-        })
+        Ok(Self::build(Builder::from_map(map, opts, Profile::Registered)?))
+    }
+
+    fn build(mut b: Builder) -> Self {
+        Self {
+            registered: b.registered(),
+            extra: b.extra,
+        }
+    }
+
+    /// Whether `claim` is present (typed, or in `extra` for non-registered claims).
+    pub fn has(&self, claim: Claim) -> bool {
+        let r = &self.registered;
+        match claim {
+            Claim::Iss => r.iss.is_some(),
+            Claim::Sub => r.sub.is_some(),
+            Claim::Aud => r.aud.is_some(),
+            Claim::Exp => r.exp.is_some(),
+            Claim::Nbf => r.nbf.is_some(),
+            Claim::Iat => r.iat.is_some(),
+            Claim::Jti => r.jti.is_some(),
+            other => self.extra.contains_key(other.as_str()),
+        }
     }
 }
 
@@ -532,49 +589,58 @@ impl AccessTokenClaims {
 
     /// Parses with the given options.
     pub fn from_json_slice_with(bytes: &[u8], opts: &ParseOptions) -> Result<Self, ClaimsError> {
-        let map = json::parse_object(bytes, opts.limits)?;
-        Self::from_map(map, opts)
+        Self::build(Builder::parse(bytes, opts, Profile::AccessToken)?)
     }
 
     /// Types the claims of an already strictly parsed object (see [`json::parse_object`]).
     ///
-    /// Every claim is type-checked before required claims are looked for, so a
-    /// malformed claim is reported as such even when another one is missing.
+    /// Claims are type-checked as they are read; required claims are looked for at the
+    /// end, so a malformed claim is reported as such even when another one is missing.
     pub fn from_map(map: Map<String, Value>, opts: &ParseOptions) -> Result<Self, ClaimsError> {
-        let mut r = Reader { map, opts: *opts };
-        let reg = r.registered()?;
-        let client_id = r.string(Claim::ClientId)?;
-        let scope = r.scope()?;
-        let azp = r.string(Claim::Azp)?;
-        let act = r.act()?;
-        let may_act = r.may_act()?;
-        let auth_time = r.date(Claim::AuthTime)?;
-        let acr = r.string(Claim::Acr)?;
-        let amr = r.strings(Claim::Amr)?;
-        let groups = r.strings(Claim::Groups)?;
-        let roles = r.strings(Claim::Roles)?;
-        let entitlements = r.strings(Claim::Entitlements)?;
+        Self::build(Builder::from_map(map, opts, Profile::AccessToken)?)
+    }
+
+    fn build(mut b: Builder) -> Result<Self, ClaimsError> {
+        let reg = b.registered();
         Ok(Self {
             iss: required(reg.iss, Claim::Iss)?,
             exp: required(reg.exp, Claim::Exp)?,
             aud: required(reg.aud, Claim::Aud)?,
             sub: required(reg.sub, Claim::Sub)?,
-            client_id: required(client_id, Claim::ClientId)?,
+            client_id: required(b.client_id, Claim::ClientId)?,
             iat: required(reg.iat, Claim::Iat)?,
             jti: required(reg.jti, Claim::Jti)?,
             nbf: reg.nbf,
-            scope,
-            azp,
-            act,
-            may_act,
-            auth_time,
-            acr,
-            amr,
-            groups,
-            roles,
-            entitlements,
-            extra: r.map,
+            scope: b.scope,
+            azp: b.azp,
+            act: b.act,
+            may_act: b.may_act,
+            auth_time: b.auth_time,
+            acr: b.acr,
+            amr: b.amr,
+            groups: b.groups,
+            roles: b.roles,
+            entitlements: b.entitlements,
+            extra: b.extra,
         })
+    }
+
+    /// Whether `claim` is present.
+    pub fn has(&self, claim: Claim) -> bool {
+        match claim {
+            Claim::Iss | Claim::Exp | Claim::Aud | Claim::Sub | Claim::ClientId | Claim::Iat | Claim::Jti => true,
+            Claim::Nbf => self.nbf.is_some(),
+            Claim::Scope => self.scope.is_some(),
+            Claim::Azp => self.azp.is_some(),
+            Claim::Act => self.act.is_some(),
+            Claim::MayAct => self.may_act.is_some(),
+            Claim::AuthTime => self.auth_time.is_some(),
+            Claim::Acr => self.acr.is_some(),
+            Claim::Amr => self.amr.is_some(),
+            Claim::Groups => self.groups.is_some(),
+            Claim::Roles => self.roles.is_some(),
+            Claim::Entitlements => self.entitlements.is_some(),
+        }
     }
 
     /// The `exp` / `nbf` / `iat` checks (JWT-EXP-1, JWT-NBF-1, JWT-IAT-1).

@@ -12,7 +12,9 @@
 //!   cause deep recursion;
 //! * the requirement that the input is UTF-8 and that the top-level value is an object.
 
+use std::borrow::Cow;
 use std::cell::Cell;
+use std::collections::HashSet;
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -158,6 +160,7 @@ impl fmt::Display for Truncated<'_> {
 enum Fault {
     TooDeep,
     Duplicate(String),
+    NotAnObject(JsonType),
 }
 
 /// Parses `bytes` as a JSON object with the strict rules described in the
@@ -194,20 +197,181 @@ pub fn parse_object(bytes: &[u8], limits: JsonLimits) -> Result<Map<String, Valu
         Ok(other) => Err(JsonError::NotAnObject {
             found: JsonType::of(&other),
         }),
-        Err(e) => Err(match fault.take() {
-            Some(Fault::TooDeep) => JsonError::TooDeep {
-                limit: limits.max_depth,
-            },
-            Some(Fault::Duplicate(name)) => JsonError::DuplicateMember { name },
-            None if e.to_string().starts_with("recursion limit exceeded") => JsonError::TooDeep {
-                limit: limits.max_depth,
-            },
-            None => JsonError::Syntax {
-                line: e.line(),
-                column: e.column(),
-                message: syntax_message(&e),
-            },
-        }),
+        Err(e) => Err(classify(e, &fault, limits)),
+    }
+}
+
+/// Parses `bytes` as a strict JSON object (same rules as [`parse_object`]) and hands
+/// each top-level member to `on_member` in document order, without building a map.
+///
+/// Member values are parsed with the strict rules (nested duplicates and depth are
+/// checked). Duplicate top-level names are rejected before `on_member` sees the second
+/// one. An error returned by `on_member` stops parsing and is returned as is.
+///
+/// ```
+/// use audex_claims::json::{for_each_member, JsonError, JsonLimits};
+///
+/// let mut names = Vec::new();
+/// for_each_member(br#"{"b":1,"a":[true]}"#, JsonLimits::default(), |name, _value| {
+///     names.push(name.to_owned());
+///     Ok::<(), JsonError>(())
+/// })
+/// .unwrap();
+/// assert_eq!(names, ["b", "a"]);
+/// ```
+pub fn for_each_member<E, F>(bytes: &[u8], limits: JsonLimits, on_member: F) -> Result<(), E>
+where
+    E: From<JsonError>,
+    F: FnMut(&str, Value) -> Result<(), E>,
+{
+    if bytes.len() > limits.max_bytes {
+        return Err(JsonError::TooLarge {
+            len: bytes.len(),
+            limit: limits.max_bytes,
+        }
+        .into());
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| JsonError::NotUtf8 {
+        valid_up_to: e.valid_up_to(),
+    })?;
+    let fault = Cell::new(None);
+    let mut member_error: Option<E> = None;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let visitor = TopVisitor {
+        seed: StrictSeed {
+            depth_left: limits.max_depth,
+            fault: &fault,
+        },
+        on_member,
+        member_error: &mut member_error,
+    };
+    let parsed = de.deserialize_any(visitor).and_then(|()| de.end());
+    if let Some(e) = member_error {
+        return Err(e);
+    }
+    parsed.map_err(|e| E::from(classify(e, &fault, limits)))
+}
+
+fn classify(e: serde_json::Error, fault: &Cell<Option<Fault>>, limits: JsonLimits) -> JsonError {
+    match fault.take() {
+        Some(Fault::TooDeep) => JsonError::TooDeep {
+            limit: limits.max_depth,
+        },
+        Some(Fault::Duplicate(name)) => JsonError::DuplicateMember { name },
+        Some(Fault::NotAnObject(found)) => JsonError::NotAnObject { found },
+        None if e.to_string().starts_with("recursion limit exceeded") => JsonError::TooDeep {
+            limit: limits.max_depth,
+        },
+        None => JsonError::Syntax {
+            line: e.line(),
+            column: e.column(),
+            message: syntax_message(&e),
+        },
+    }
+}
+
+struct TopVisitor<'a, F, E> {
+    seed: StrictSeed<'a>,
+    on_member: F,
+    member_error: &'a mut Option<E>,
+}
+
+/// A member name, borrowed from the input when it has no escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// Above this many members, duplicate detection switches from a linear scan to a set.
+const LINEAR_SCAN_MEMBERS: usize = 24;
+
+impl<'de, F, E> Visitor<'de> for TopVisitor<'_, F, E>
+where
+    F: FnMut(&str, Value) -> Result<(), E>,
+{
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        let inner = self.seed.nested()?;
+        let mut seen: Vec<Cow<'de, str>> = Vec::new();
+        let mut seen_set: HashSet<Cow<'de, str>> = HashSet::new();
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            let duplicate = if seen.len() < LINEAR_SCAN_MEMBERS {
+                seen.iter().any(|k| *k == key)
+            } else {
+                if seen_set.is_empty() {
+                    seen_set.extend(seen.iter().cloned());
+                }
+                seen_set.contains(&key)
+            };
+            if duplicate {
+                self.seed.fault.set(Some(Fault::Duplicate(key.into_owned())));
+                return Err(serde::de::Error::custom("duplicate member"));
+            }
+            let value = map.next_value_seed(inner)?;
+            if let Err(e) = (self.on_member)(&key, value) {
+                *self.member_error = Some(e);
+                return Err(serde::de::Error::custom("member rejected"));
+            }
+            if seen_set.is_empty() {
+                seen.push(key);
+            } else {
+                seen_set.insert(key);
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_bool<Er: serde::de::Error>(self, _: bool) -> Result<(), Er> {
+        self.not_object(JsonType::Bool)
+    }
+    fn visit_i64<Er: serde::de::Error>(self, _: i64) -> Result<(), Er> {
+        self.not_object(JsonType::Number)
+    }
+    fn visit_u64<Er: serde::de::Error>(self, _: u64) -> Result<(), Er> {
+        self.not_object(JsonType::Number)
+    }
+    fn visit_f64<Er: serde::de::Error>(self, _: f64) -> Result<(), Er> {
+        self.not_object(JsonType::Number)
+    }
+    fn visit_str<Er: serde::de::Error>(self, _: &str) -> Result<(), Er> {
+        self.not_object(JsonType::String)
+    }
+    fn visit_unit<Er: serde::de::Error>(self) -> Result<(), Er> {
+        self.not_object(JsonType::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        self.not_object(JsonType::Array)
+    }
+}
+
+impl<F, E> TopVisitor<'_, F, E> {
+    fn not_object<Er: serde::de::Error>(self, found: JsonType) -> Result<(), Er> {
+        self.seed.fault.set(Some(Fault::NotAnObject(found)));
+        Err(Er::custom("not an object"))
     }
 }
 

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use audex_claims::json::{JsonLimits, JsonType, parse_object};
+use audex_claims::json::{JsonLimits, JsonType};
 
 use crate::alg::Algorithm;
 use crate::b64::{self, Base64Error};
@@ -116,26 +116,64 @@ impl Header {
             .is_some_and(|t| media_type_eq(t, expected))
     }
 
-    fn from_map(mut map: Map<String, Value>, understood_crit: &[&str]) -> Result<Self, JwsError> {
-        let opt_string = |map: &mut Map<String, Value>, name: &'static str| match map.remove(name) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
-            Some(other) => Err(JwsError::HeaderParam {
+    /// Parses a decoded protected header in one streaming pass.
+    fn parse(bytes: &[u8], understood_crit: &[&str]) -> Result<Self, JwsError> {
+        let mut alg: Option<Value> = None;
+        let (mut typ, mut cty, mut kid) = (None, None, None);
+        let mut map = Map::new();
+        let limits = JsonLimits {
+            max_bytes: MAX_HEADER_BYTES,
+            max_depth: MAX_HEADER_DEPTH,
+        };
+        let string = |name: &'static str, v: Value| match v {
+            Value::String(s) => Ok(Some(s)),
+            other => Err(JwsError::HeaderParam {
                 name,
                 reason: format!("must be a string, found {}", JsonType::of(&other)),
             }),
         };
-        let alg_name = opt_string(&mut map, "alg")?.ok_or(JwsError::HeaderParam {
-            name: "alg",
-            reason: "missing".into(),
+        audex_claims::json::for_each_member(bytes, limits, |name, v| {
+            match name {
+                "alg" => alg = Some(v),
+                "typ" => typ = string("typ", v)?,
+                "cty" => cty = string("cty", v)?,
+                "kid" => kid = string("kid", v)?,
+                _ => {
+                    map.insert(name.to_owned(), v);
+                }
+            }
+            Ok::<(), JwsError>(())
         })?;
+        let alg_name = match alg {
+            Some(Value::String(s)) => s,
+            Some(other) => {
+                return Err(JwsError::HeaderParam {
+                    name: "alg",
+                    reason: format!("must be a string, found {}", JsonType::of(&other)),
+                });
+            }
+            None => {
+                return Err(JwsError::HeaderParam {
+                    name: "alg",
+                    reason: "missing".into(),
+                });
+            }
+        };
         if alg_name == "none" {
             return Err(JwsError::AlgNone);
         }
         let alg = Algorithm::from_name(&alg_name)?;
-        let typ = opt_string(&mut map, "typ")?;
-        let cty = opt_string(&mut map, "cty")?;
-        let kid = opt_string(&mut map, "kid")?;
+        Self::finish(alg, typ, cty, kid, map, understood_crit)
+    }
+
+    fn finish(
+        alg: Algorithm,
+        typ: Option<String>,
+        cty: Option<String>,
+        kid: Option<String>,
+        mut map: Map<String, Value>,
+        understood_crit: &[&str],
+    ) -> Result<Self, JwsError> {
         if map.contains_key("b64") {
             return Err(JwsError::UnencodedPayload);
         }
@@ -218,6 +256,12 @@ impl Header {
     }
 }
 
+impl From<audex_claims::JsonError> for JwsError {
+    fn from(e: audex_claims::JsonError) -> Self {
+        Self::HeaderJson(e)
+    }
+}
+
 /// Media-type comparison for `typ`: case-insensitive, `application/` optional.
 pub(crate) fn media_type_eq(a: &str, b: &str) -> bool {
     fn strip(s: &str) -> &str {
@@ -234,7 +278,9 @@ pub(crate) fn media_type_eq(a: &str, b: &str) -> bool {
 #[derive(Debug)]
 pub struct UnverifiedJws<'a> {
     signing_input: &'a str,
-    payload_b64: &'a str,
+    /// Decoded at parse time (so a malformed payload is reported as such) but only
+    /// handed out after the signature verifies.
+    payload: Vec<u8>,
     header: Header,
     signature: Vec<u8>,
 }
@@ -278,18 +324,8 @@ impl<'a> UnverifiedJws<'a> {
             part: "header",
             source,
         })?;
-        let header_map = parse_object(
-            &header_bytes,
-            JsonLimits {
-                max_bytes: MAX_HEADER_BYTES,
-                max_depth: MAX_HEADER_DEPTH,
-            },
-        )
-        .map_err(JwsError::HeaderJson)?;
-        let header = Header::from_map(header_map, opts.understood_crit)?;
-        // The payload is decoded only after verification, but its encoding is
-        // checked now so that a malformed token is reported as such.
-        check_b64(p.as_bytes()).map_err(|source| JwsError::Base64 {
+        let header = Header::parse(&header_bytes, opts.understood_crit)?;
+        let payload = b64::decode(p.as_bytes()).map_err(|source| JwsError::Base64 {
             part: "payload",
             source,
         })?;
@@ -300,7 +336,7 @@ impl<'a> UnverifiedJws<'a> {
         let signing_input = token.get(..h.len() + 1 + p.len()).unwrap_or_default();
         Ok(Self {
             signing_input,
-            payload_b64: p,
+            payload,
             header,
             signature,
         })
@@ -389,24 +425,12 @@ impl<'a> UnverifiedJws<'a> {
     }
 
     fn into_verified(self, key: &VerifyingKey) -> Result<VerifiedJws, VerifyError> {
-        let payload = b64::decode(self.payload_b64.as_bytes()).map_err(|source| {
-            VerifyError::Malformed(JwsError::Base64 {
-                part: "payload",
-                source,
-            })
-        })?;
         Ok(VerifiedJws {
             header: self.header,
-            payload,
+            payload: self.payload,
             kid: key.kid().map(str::to_owned),
         })
     }
-}
-
-fn check_b64(input: &[u8]) -> Result<(), Base64Error> {
-    // Length and alphabet are checked by a decode into a scratch buffer; payloads are
-    // bounded by the token limit.
-    b64::decode(input).map(|_| ())
 }
 
 /// A JWS whose signature verified with a configured key. Only this crate creates it.

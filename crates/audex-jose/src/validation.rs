@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use audex_claims::{
     AccessTokenClaims, Audience, Claim, ClaimsSet, NumericDate, ParseOptions, Scope, StringOrUri,
-    TimeCheck, check_audience, check_issuer, json,
+    TimeCheck, check_audience, check_issuer,
 };
 
 use crate::alg::Algorithm;
@@ -67,11 +67,7 @@ pub trait Profile: sealed::Sealed {
     where
         Self: Sized;
     #[doc(hidden)]
-    fn claims(
-        map: serde_json::Map<String, serde_json::Value>,
-        v: &Validation<Self>,
-        now: NumericDate,
-    ) -> Result<Self::Claims, VerifyError>
+    fn claims(payload: &[u8], v: &Validation<Self>, now: NumericDate) -> Result<Self::Claims, VerifyError>
     where
         Self: Sized;
 }
@@ -235,14 +231,7 @@ impl<P> Validation<P> {
         let verified = jws.verify(keys)?;
         let key_id = verified.key_id().map(str::to_owned);
         let (header, payload) = verified.into_parts();
-        let map = json::parse_object(&payload, self.parse.limits)
-            .map_err(audex_claims::ClaimsError::from)?;
-        for claim in &self.required {
-            if !map.contains_key(claim.as_str()) {
-                return Err(VerifyError::MissingClaim(*claim));
-            }
-        }
-        let claims = P::claims(map, self, now)?;
+        let claims = P::claims(&payload, self, now)?;
         Ok(Verified {
             header,
             claims,
@@ -270,6 +259,13 @@ impl<P> Validation<P> {
             self.required.contains(&Claim::Exp),
         )?;
         Ok(())
+    }
+
+    fn check_required(&self, has: impl Fn(Claim) -> bool) -> Result<(), VerifyError> {
+        match self.required.iter().find(|c| !has(**c)) {
+            Some(c) => Err(VerifyError::MissingClaim(*c)),
+            None => Ok(()),
+        }
     }
 
     fn check_scope(&self, scope: Option<&Scope>) -> Result<(), VerifyError> {
@@ -318,12 +314,9 @@ impl Profile for AccessToken {
         }
     }
 
-    fn claims(
-        map: serde_json::Map<String, serde_json::Value>,
-        v: &Validation<Self>,
-        now: NumericDate,
-    ) -> Result<AccessTokenClaims, VerifyError> {
-        let c = AccessTokenClaims::from_map(map, &v.parse)?;
+    fn claims(payload: &[u8], v: &Validation<Self>, now: NumericDate) -> Result<AccessTokenClaims, VerifyError> {
+        let c = AccessTokenClaims::from_json_slice_with(payload, &v.parse)?;
+        v.check_required(|claim| c.has(claim))?;
         v.check_common(
             Some(&c.iss),
             Some(&c.aud),
@@ -390,12 +383,9 @@ impl Profile for ClientAssertion {
         }
     }
 
-    fn claims(
-        map: serde_json::Map<String, serde_json::Value>,
-        v: &Validation<Self>,
-        now: NumericDate,
-    ) -> Result<ClaimsSet, VerifyError> {
-        let c = ClaimsSet::from_map(map, &v.parse)?;
+    fn claims(payload: &[u8], v: &Validation<Self>, now: NumericDate) -> Result<ClaimsSet, VerifyError> {
+        let c = ClaimsSet::from_json_slice_with(payload, &v.parse)?;
+        v.check_required(|claim| c.has(claim))?;
         let r = &c.registered;
         let (Some(iss), Some(sub)) = (&r.iss, &r.sub) else {
             return Err(VerifyError::ClientAssertion(
@@ -483,12 +473,9 @@ impl Profile for Jwt {
         }
     }
 
-    fn claims(
-        map: serde_json::Map<String, serde_json::Value>,
-        v: &Validation<Self>,
-        now: NumericDate,
-    ) -> Result<ClaimsSet, VerifyError> {
-        let c = ClaimsSet::from_map(map, &v.parse)?;
+    fn claims(payload: &[u8], v: &Validation<Self>, now: NumericDate) -> Result<ClaimsSet, VerifyError> {
+        let c = ClaimsSet::from_json_slice_with(payload, &v.parse)?;
+        v.check_required(|claim| c.has(claim))?;
         let r = &c.registered;
         v.check_common(r.iss.as_ref(), r.aud.as_ref(), r.exp, r.nbf, r.iat, now)?;
         if v.required_scope.is_some() {
