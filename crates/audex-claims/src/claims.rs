@@ -295,18 +295,21 @@ impl Builder {
             "scope" if at => self.scope = Some(conv_scope(&v, opts.lenient_scope)?),
             "azp" if at => self.azp = Some(conv_string(Claim::Azp, v)?),
             "act" if at => {
-                self.act = Some(Actor::from_json(v, st).map_err(|source| ClaimsError::Actor {
-                    claim: Claim::Act,
-                    source,
-                })?);
+                self.act = Some(
+                    Actor::from_json(v, st).map_err(|source| ClaimsError::Actor {
+                        claim: Claim::Act,
+                        source,
+                    })?,
+                );
             }
             "may_act" if at => {
-                self.may_act = Some(ActorIdentity::from_json(v, st).map_err(|source| {
-                    ClaimsError::Actor {
-                        claim: Claim::MayAct,
-                        source,
-                    }
-                })?);
+                self.may_act =
+                    Some(
+                        ActorIdentity::from_json(v, st).map_err(|source| ClaimsError::Actor {
+                            claim: Claim::MayAct,
+                            source,
+                        })?,
+                    );
             }
             "auth_time" if at => self.auth_time = Some(conv_date(Claim::AuthTime, &v)?),
             "acr" if at => self.acr = Some(conv_string(Claim::Acr, v)?),
@@ -323,12 +326,18 @@ impl Builder {
 
     fn parse(bytes: &[u8], opts: &ParseOptions, profile: Profile) -> Result<Self, ClaimsError> {
         let mut b = Self::default();
-        json::for_each_member(bytes, opts.limits, |name, v| b.accept(name, v, opts, profile))?;
+        json::for_each_member(bytes, opts.limits, |name, v| {
+            b.accept(name, v, opts, profile)
+        })?;
         b.finish_scope(opts, profile)?;
         Ok(b)
     }
 
-    fn from_map(map: Map<String, Value>, opts: &ParseOptions, profile: Profile) -> Result<Self, ClaimsError> {
+    fn from_map(
+        map: Map<String, Value>,
+        opts: &ParseOptions,
+        profile: Profile,
+    ) -> Result<Self, ClaimsError> {
         let mut b = Self::default();
         for (name, v) in map {
             b.accept(&name, v, opts, profile)?;
@@ -460,12 +469,20 @@ impl ClaimsSet {
 
     /// Parses with the given options.
     pub fn from_json_slice_with(bytes: &[u8], opts: &ParseOptions) -> Result<Self, ClaimsError> {
-        Ok(Self::build(Builder::parse(bytes, opts, Profile::Registered)?))
+        Ok(Self::build(Builder::parse(
+            bytes,
+            opts,
+            Profile::Registered,
+        )?))
     }
 
     /// Types the claims of an already strictly parsed object (see [`json::parse_object`]).
     pub fn from_map(map: Map<String, Value>, opts: &ParseOptions) -> Result<Self, ClaimsError> {
-        Ok(Self::build(Builder::from_map(map, opts, Profile::Registered)?))
+        Ok(Self::build(Builder::from_map(
+            map,
+            opts,
+            Profile::Registered,
+        )?))
     }
 
     fn build(mut b: Builder) -> Self {
@@ -628,7 +645,13 @@ impl AccessTokenClaims {
     /// Whether `claim` is present.
     pub fn has(&self, claim: Claim) -> bool {
         match claim {
-            Claim::Iss | Claim::Exp | Claim::Aud | Claim::Sub | Claim::ClientId | Claim::Iat | Claim::Jti => true,
+            Claim::Iss
+            | Claim::Exp
+            | Claim::Aud
+            | Claim::Sub
+            | Claim::ClientId
+            | Claim::Iat
+            | Claim::Jti => true,
             Claim::Nbf => self.nbf.is_some(),
             Claim::Scope => self.scope.is_some(),
             Claim::Azp => self.azp.is_some(),

@@ -328,7 +328,9 @@ where
                 seen_set.contains(&key)
             };
             if duplicate {
-                self.seed.fault.set(Some(Fault::Duplicate(key.into_owned())));
+                self.seed
+                    .fault
+                    .set(Some(Fault::Duplicate(key.into_owned())));
                 return Err(serde::de::Error::custom("duplicate member"));
             }
             let value = map.next_value_seed(inner)?;
@@ -527,6 +529,33 @@ mod tests {
         let err = parse_object(b"{\"a\":1} x", JsonLimits::default()).unwrap_err();
         assert!(matches!(err, JsonError::Syntax { line: 1, .. }), "{err:?}");
         assert!(!err.to_string().contains(" at line 1 column 9 at"));
+    }
+
+    #[test]
+    fn duplicates_are_found_in_large_objects() {
+        // Past the linear-scan threshold the streaming parser switches to a set.
+        let mut doc = String::from("{");
+        for i in 0..100 {
+            doc.push_str(&format!("\"m{i}\":{i},"));
+        }
+        doc.push_str("\"m7\":0}");
+        let err = for_each_member(doc.as_bytes(), JsonLimits::default(), |_, _| {
+            Ok::<(), JsonError>(())
+        });
+        assert_eq!(err, Err(JsonError::DuplicateMember { name: "m7".into() }));
+        let err = parse_object(doc.as_bytes(), JsonLimits::default());
+        assert_eq!(err, Err(JsonError::DuplicateMember { name: "m7".into() }));
+        let top = for_each_member(
+            b"[1]",
+            JsonLimits::default(),
+            |_, _| Ok::<(), JsonError>(()),
+        );
+        assert_eq!(
+            top,
+            Err(JsonError::NotAnObject {
+                found: JsonType::Array
+            })
+        );
     }
 
     #[test]

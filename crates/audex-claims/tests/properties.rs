@@ -230,6 +230,31 @@ proptest! {
     }
 
     #[test]
+    fn streaming_and_map_parsers_agree(
+        members in prop::collection::btree_map(prop::sample::select(CLAIM_NAMES.to_vec()), json_value(), 0..10),
+    ) {
+        use audex_claims::json::{JsonLimits, parse_object};
+        let obj: serde_json::Map<String, Value> =
+            members.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        let bytes = Value::Object(obj).to_string().into_bytes();
+        for opts in [ParseOptions::strict(), ParseOptions::lenient()] {
+            let map = parse_object(&bytes, JsonLimits::default()).unwrap();
+            let a = ClaimsSet::from_json_slice_with(&bytes, &opts);
+            let b = ClaimsSet::from_map(map.clone(), &opts);
+            prop_assert_eq!(a.is_ok(), b.is_ok());
+            if let (Ok(a), Ok(b)) = (a, b) {
+                prop_assert_eq!(a, b);
+            }
+            let a = AccessTokenClaims::from_json_slice_with(&bytes, &opts);
+            let b = AccessTokenClaims::from_map(map, &opts);
+            prop_assert_eq!(a.is_ok(), b.is_ok());
+            if let (Ok(a), Ok(b)) = (a, b) {
+                prop_assert_eq!(a, b);
+            }
+        }
+    }
+
+    #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
         audex_claims::fuzz::claims_parse(&bytes);
     }

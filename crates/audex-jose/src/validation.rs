@@ -67,7 +67,11 @@ pub trait Profile: sealed::Sealed {
     where
         Self: Sized;
     #[doc(hidden)]
-    fn claims(payload: &[u8], v: &Validation<Self>, now: NumericDate) -> Result<Self::Claims, VerifyError>
+    fn claims(
+        payload: &[u8],
+        v: &Validation<Self>,
+        now: NumericDate,
+    ) -> Result<Self::Claims, VerifyError>
     where
         Self: Sized;
 }
@@ -314,7 +318,11 @@ impl Profile for AccessToken {
         }
     }
 
-    fn claims(payload: &[u8], v: &Validation<Self>, now: NumericDate) -> Result<AccessTokenClaims, VerifyError> {
+    fn claims(
+        payload: &[u8],
+        v: &Validation<Self>,
+        now: NumericDate,
+    ) -> Result<AccessTokenClaims, VerifyError> {
         let c = AccessTokenClaims::from_json_slice_with(payload, &v.parse)?;
         v.check_required(|claim| c.has(claim))?;
         v.check_common(
@@ -383,7 +391,11 @@ impl Profile for ClientAssertion {
         }
     }
 
-    fn claims(payload: &[u8], v: &Validation<Self>, now: NumericDate) -> Result<ClaimsSet, VerifyError> {
+    fn claims(
+        payload: &[u8],
+        v: &Validation<Self>,
+        now: NumericDate,
+    ) -> Result<ClaimsSet, VerifyError> {
         let c = ClaimsSet::from_json_slice_with(payload, &v.parse)?;
         v.check_required(|claim| c.has(claim))?;
         let r = &c.registered;
@@ -473,7 +485,11 @@ impl Profile for Jwt {
         }
     }
 
-    fn claims(payload: &[u8], v: &Validation<Self>, now: NumericDate) -> Result<ClaimsSet, VerifyError> {
+    fn claims(
+        payload: &[u8],
+        v: &Validation<Self>,
+        now: NumericDate,
+    ) -> Result<ClaimsSet, VerifyError> {
         let c = ClaimsSet::from_json_slice_with(payload, &v.parse)?;
         v.check_required(|claim| c.has(claim))?;
         let r = &c.registered;
