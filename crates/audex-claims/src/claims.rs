@@ -348,10 +348,10 @@ impl Builder {
 
     /// Lenient mode reads `scp` (left in `extra`) when `scope` is absent.
     fn finish_scope(&mut self, opts: &ParseOptions, profile: Profile) -> Result<(), ClaimsError> {
-        if profile == Profile::AccessToken && opts.lenient_scope && self.scope.is_none() {
-            if let Some(v) = self.extra.get("scp") {
-                self.scope = Some(Scope::from_json_lenient(v)?);
-            }
+        let wants_scp =
+            profile == Profile::AccessToken && opts.lenient_scope && self.scope.is_none();
+        if let Some(v) = self.extra.get("scp").filter(|_| wants_scp) {
+            self.scope = Some(Scope::from_json_lenient(v)?);
         }
         Ok(())
     }

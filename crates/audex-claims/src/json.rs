@@ -320,7 +320,7 @@ where
         let mut seen_set: HashSet<Cow<'de, str>> = HashSet::new();
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             let duplicate = if seen.len() < LINEAR_SCAN_MEMBERS {
-                seen.iter().any(|k| *k == key)
+                seen.contains(&key)
             } else {
                 if seen_set.is_empty() {
                     seen_set.extend(seen.iter().cloned());
