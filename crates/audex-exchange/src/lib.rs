@@ -1,0 +1,29 @@
+#![doc = include_str!("../README.md")]
+
+pub mod error;
+pub mod form;
+pub mod fuzz;
+pub mod introspection;
+pub mod metadata;
+pub mod request;
+pub mod response;
+pub mod secret;
+pub mod token_type;
+
+pub use error::{ErrorCode, ErrorResponse, FormError, sanitize_description};
+pub use form::check_content_type;
+pub use introspection::IntrospectionResponse;
+pub use metadata::{AuthorizationServerMetadata, IssuerMismatch};
+pub use request::{
+    BasicCredentials, CLIENT_ASSERTION_TYPE_JWT, ClientAuthParams, ClientCredentialsRequest,
+    GRANT_TYPE_CLIENT_CREDENTIALS, GRANT_TYPE_TOKEN_EXCHANGE, Grant, InvalidResourceUri, ResourceUri,
+    TokenExchangeRequest, TokenRequest,
+};
+pub use response::{ResponseError, TOKEN_RESPONSE_HEADERS, TokenExchangeResponse};
+pub use secret::Secret;
+pub use token_type::{AccessTokenType, InvalidTokenType, TokenType};
+
+/// An absolute URI (RFC 3986 §4.3: scheme, no fragment).
+pub(crate) fn is_absolute_uri(s: &str) -> bool {
+    fluent_uri::Uri::parse(s).is_ok_and(|u| u.fragment().is_none())
+}
