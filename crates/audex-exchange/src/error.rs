@@ -123,7 +123,11 @@ impl ErrorResponse {
     }
 
     /// The `WWW-Authenticate` value to send with a 401 `invalid_client` (RFC 6749 §5.2).
-    pub fn www_authenticate(&self, client_used_authorization_header: bool, realm: &str) -> Option<String> {
+    pub fn www_authenticate(
+        &self,
+        client_used_authorization_header: bool,
+        realm: &str,
+    ) -> Option<String> {
         (self.http_status(client_used_authorization_header) == 401)
             .then(|| format!("Basic realm=\"{}\"", sanitize_description(realm)))
     }
@@ -150,11 +154,12 @@ impl ErrorResponse {
             Some(_) => return Err(crate::ResponseError::WrongType { field: "error" }),
             None => return Err(crate::ResponseError::Missing { field: "error" }),
         };
-        let opt = |m: &mut serde_json::Map<String, Value>, field: &'static str| match m.remove(field) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
-            Some(_) => Err(crate::ResponseError::WrongType { field }),
-        };
+        let opt =
+            |m: &mut serde_json::Map<String, Value>, field: &'static str| match m.remove(field) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s)),
+                Some(_) => Err(crate::ResponseError::WrongType { field }),
+            };
         Ok(Self {
             error,
             error_description: opt(&mut m, "error_description")?,

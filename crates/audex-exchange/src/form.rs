@@ -35,7 +35,10 @@ pub(crate) fn decode(body: &[u8]) -> Result<Vec<(String, String)>, FormError> {
             return Err(FormError::TooManyParameters { limit: MAX_PARAMS });
         }
         let (name, value) = match pair.iter().position(|b| *b == b'=') {
-            Some(i) => (pair.get(..i).unwrap_or_default(), pair.get(i + 1..).unwrap_or_default()),
+            Some(i) => (
+                pair.get(..i).unwrap_or_default(),
+                pair.get(i + 1..).unwrap_or_default(),
+            ),
             None => (pair, &b""[..]),
         };
         let name = component(name, start)?;
@@ -62,7 +65,10 @@ pub(crate) fn component(raw: &[u8], offset: usize) -> Result<String, FormError> 
             i += 1;
         }
     }
-    let plus_decoded: Vec<u8> = raw.iter().map(|b| if *b == b'+' { b' ' } else { *b }).collect();
+    let plus_decoded: Vec<u8> = raw
+        .iter()
+        .map(|b| if *b == b'+' { b' ' } else { *b })
+        .collect();
     let bytes: Vec<u8> = percent_encoding::percent_decode(&plus_decoded).collect();
     String::from_utf8(bytes).map_err(|e| FormError::NotUtf8 {
         offset: offset + e.utf8_error().valid_up_to(),

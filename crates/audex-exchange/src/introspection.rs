@@ -62,7 +62,10 @@ impl IntrospectionResponse {
         put("iat", self.iat.and_then(|d| serde_json::to_value(d).ok()));
         put("nbf", self.nbf.and_then(|d| serde_json::to_value(d).ok()));
         put("sub", self.sub.as_ref().map(|s| s.as_str().into()));
-        put("aud", self.aud.as_ref().and_then(|a| serde_json::to_value(a).ok()));
+        put(
+            "aud",
+            self.aud.as_ref().and_then(|a| serde_json::to_value(a).ok()),
+        );
         put("iss", self.iss.as_ref().map(|s| s.as_str().into()));
         put("jti", self.jti.clone().map(Value::from));
         put("act", self.act.as_ref().map(Actor::to_json));

@@ -16,8 +16,8 @@ pub use introspection::IntrospectionResponse;
 pub use metadata::{AuthorizationServerMetadata, IssuerMismatch};
 pub use request::{
     BasicCredentials, CLIENT_ASSERTION_TYPE_JWT, ClientAuthParams, ClientCredentialsRequest,
-    GRANT_TYPE_CLIENT_CREDENTIALS, GRANT_TYPE_TOKEN_EXCHANGE, Grant, InvalidResourceUri, ResourceUri,
-    TokenExchangeRequest, TokenRequest,
+    GRANT_TYPE_CLIENT_CREDENTIALS, GRANT_TYPE_TOKEN_EXCHANGE, Grant, InvalidResourceUri,
+    ResourceUri, TokenExchangeRequest, TokenRequest,
 };
 pub use response::{ResponseError, TOKEN_RESPONSE_HEADERS, TokenExchangeResponse};
 pub use secret::Secret;

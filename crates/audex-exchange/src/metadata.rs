@@ -69,7 +69,10 @@ impl AuthorizationServerMetadata {
         opt("introspection_endpoint", &self.introspection_endpoint);
         for (k, v) in [
             ("grant_types_supported", &self.grant_types_supported),
-            ("token_endpoint_auth_methods_supported", &self.token_endpoint_auth_methods_supported),
+            (
+                "token_endpoint_auth_methods_supported",
+                &self.token_endpoint_auth_methods_supported,
+            ),
             (
                 "token_endpoint_auth_signing_alg_values_supported",
                 &self.token_endpoint_auth_signing_alg_values_supported,
@@ -118,12 +121,18 @@ impl AuthorizationServerMetadata {
             jwks_uri: string(&mut m, "jwks_uri")?,
             introspection_endpoint: string(&mut m, "introspection_endpoint")?,
             grant_types_supported: list(&mut m, "grant_types_supported")?,
-            token_endpoint_auth_methods_supported: list(&mut m, "token_endpoint_auth_methods_supported")?,
+            token_endpoint_auth_methods_supported: list(
+                &mut m,
+                "token_endpoint_auth_methods_supported",
+            )?,
             token_endpoint_auth_signing_alg_values_supported: list(
                 &mut m,
                 "token_endpoint_auth_signing_alg_values_supported",
             )?,
-            introspection_endpoint_auth_methods_supported: list(&mut m, "introspection_endpoint_auth_methods_supported")?,
+            introspection_endpoint_auth_methods_supported: list(
+                &mut m,
+                "introspection_endpoint_auth_methods_supported",
+            )?,
             scopes_supported: list(&mut m, "scopes_supported")?,
             other: m,
         })

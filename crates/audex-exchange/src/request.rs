@@ -15,7 +15,8 @@ pub const GRANT_TYPE_TOKEN_EXCHANGE: &str = "urn:ietf:params:oauth:grant-type:to
 /// `client_credentials` (RFC 6749 §4.4).
 pub const GRANT_TYPE_CLIENT_CREDENTIALS: &str = "client_credentials";
 /// `urn:ietf:params:oauth:client-assertion-type:jwt-bearer` (RFC 7523 §2.2).
-pub const CLIENT_ASSERTION_TYPE_JWT: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+pub const CLIENT_ASSERTION_TYPE_JWT: &str =
+    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 /// A `resource` value: an absolute URI without a fragment (RFC 8707 §2, TE-REQ-4).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -30,7 +31,11 @@ impl ResourceUri {
     /// Checks and wraps a resource URI.
     pub fn new(s: impl Into<String>) -> Result<Self, InvalidResourceUri> {
         let s = s.into();
-        if crate::is_absolute_uri(&s) { Ok(Self(s)) } else { Err(InvalidResourceUri) }
+        if crate::is_absolute_uri(&s) {
+            Ok(Self(s))
+        } else {
+            Err(InvalidResourceUri)
+        }
     }
 
     /// The URI as sent.
@@ -92,7 +97,10 @@ impl BasicCredentials {
         let id: String = form_urlencoded::byte_serialize(client_id.as_bytes()).collect();
         let secret: String = form_urlencoded::byte_serialize(client_secret.as_bytes()).collect();
         let raw = format!("{id}:{secret}");
-        format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(raw))
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(raw)
+        )
     }
 
     /// Reads an `Authorization: Basic` header value.
@@ -110,11 +118,17 @@ impl BasicCredentials {
         let colon = raw
             .iter()
             .position(|b| *b == b':')
-            .ok_or(FormError::BadBasicAuth("no ':' between client id and secret"))?;
-        let (id, secret) = (raw.get(..colon).unwrap_or_default(), raw.get(colon + 1..).unwrap_or_default());
-        let id = form::component(id, 0).map_err(|_| FormError::BadBasicAuth("client id is not form-encoded UTF-8"))?;
-        let secret =
-            form::component(secret, 0).map_err(|_| FormError::BadBasicAuth("client secret is not form-encoded UTF-8"))?;
+            .ok_or(FormError::BadBasicAuth(
+                "no ':' between client id and secret",
+            ))?;
+        let (id, secret) = (
+            raw.get(..colon).unwrap_or_default(),
+            raw.get(colon + 1..).unwrap_or_default(),
+        );
+        let id = form::component(id, 0)
+            .map_err(|_| FormError::BadBasicAuth("client id is not form-encoded UTF-8"))?;
+        let secret = form::component(secret, 0)
+            .map_err(|_| FormError::BadBasicAuth("client secret is not form-encoded UTF-8"))?;
         if id.is_empty() {
             return Err(FormError::BadBasicAuth("empty client id"));
         }
@@ -329,7 +343,10 @@ impl TokenRequest {
         let mut p = Params::default();
         for (name, value) in form::decode(body)? {
             if let Some(i) = SINGLE.iter().position(|n| *n == name) {
-                let slot = p.single.get_mut(i).ok_or(FormError::Missing { name: "grant_type" })?;
+                let slot = p
+                    .single
+                    .get_mut(i)
+                    .ok_or(FormError::Missing { name: "grant_type" })?;
                 if slot.is_some() {
                     return Err(FormError::Repeated {
                         name: SINGLE.get(i).copied().unwrap_or("parameter"),
@@ -352,7 +369,9 @@ impl TokenRequest {
             }
             // Unknown parameters are ignored (RFC 6749 §3.2).
         }
-        let grant_type = p.take("grant_type").ok_or(FormError::Missing { name: "grant_type" })?;
+        let grant_type = p
+            .take("grant_type")
+            .ok_or(FormError::Missing { name: "grant_type" })?;
         let client = ClientAuthParams {
             client_id: p.take("client_id"),
             client_secret: p.take("client_secret").map(Secret::new),
@@ -382,9 +401,13 @@ impl TokenRequest {
         };
         let grant = match grant_type.as_str() {
             GRANT_TYPE_TOKEN_EXCHANGE => {
-                let subject_token = p.take("subject_token").ok_or(FormError::Missing { name: "subject_token" })?;
+                let subject_token = p.take("subject_token").ok_or(FormError::Missing {
+                    name: "subject_token",
+                })?;
                 let subject_token_type =
-                    token_type(&mut p, "subject_token_type")?.ok_or(FormError::Missing { name: "subject_token_type" })?;
+                    token_type(&mut p, "subject_token_type")?.ok_or(FormError::Missing {
+                        name: "subject_token_type",
+                    })?;
                 let actor_token = p.take("actor_token");
                 let actor_token_type = token_type(&mut p, "actor_token_type")?;
                 let actor = match (actor_token, actor_token_type) {

@@ -105,7 +105,10 @@ impl TokenExchangeResponse {
     pub fn to_json(&self) -> String {
         let mut m = Map::new();
         m.insert("access_token".into(), self.access_token.expose().into());
-        m.insert("issued_token_type".into(), self.issued_token_type.as_str().into());
+        m.insert(
+            "issued_token_type".into(),
+            self.issued_token_type.as_str().into(),
+        );
         m.insert("token_type".into(), self.token_type.as_str().into());
         if let Some(e) = self.expires_in {
             m.insert("expires_in".into(), e.into());
@@ -127,21 +130,33 @@ impl TokenExchangeResponse {
             Some(Value::String(s)) => Ok(Some(s)),
             Some(_) => Err(ResponseError::WrongType { field }),
         };
-        let access_token = string(&mut m, "access_token")?.ok_or(ResponseError::Missing { field: "access_token" })?;
+        let access_token = string(&mut m, "access_token")?.ok_or(ResponseError::Missing {
+            field: "access_token",
+        })?;
         let issued = string(&mut m, "issued_token_type")?.ok_or(ResponseError::Missing {
             field: "issued_token_type",
         })?;
         let issued_token_type = TokenType::parse(&issued).map_err(|_| ResponseError::Invalid {
             field: "issued_token_type",
         })?;
-        let token_type = string(&mut m, "token_type")?.ok_or(ResponseError::Missing { field: "token_type" })?;
+        let token_type = string(&mut m, "token_type")?.ok_or(ResponseError::Missing {
+            field: "token_type",
+        })?;
         let expires_in = match m.remove("expires_in") {
             None | Some(Value::Null) => None,
-            Some(Value::Number(n)) => Some(n.as_u64().ok_or(ResponseError::Invalid { field: "expires_in" })?),
-            Some(_) => return Err(ResponseError::WrongType { field: "expires_in" }),
+            Some(Value::Number(n)) => Some(n.as_u64().ok_or(ResponseError::Invalid {
+                field: "expires_in",
+            })?),
+            Some(_) => {
+                return Err(ResponseError::WrongType {
+                    field: "expires_in",
+                });
+            }
         };
         let scope = string(&mut m, "scope")?
-            .map(|s| Scope::parse_lenient(&s).map_err(|_| ResponseError::Invalid { field: "scope" }))
+            .map(|s| {
+                Scope::parse_lenient(&s).map_err(|_| ResponseError::Invalid { field: "scope" })
+            })
             .transpose()?;
         Ok(Self {
             access_token: Secret::new(access_token),
