@@ -245,6 +245,12 @@ impl Actor {
         }
     }
 
+    /// The current actor: the one to authorise (RFC 8693 §4.1). Prior actors are
+    /// informational only.
+    pub fn current(&self) -> &ActorIdentity {
+        &self.identity
+    }
+
     /// Number of actors in the chain (1 for a single actor).
     pub fn depth(&self) -> usize {
         self.iter().count()

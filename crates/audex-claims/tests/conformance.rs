@@ -514,6 +514,7 @@ fn access_token_requires_the_rfc9068_claims() {
     }
 }
 
+// conformance: TE-ACT-1
 #[test]
 fn actor_chain_nesting_and_may_act() {
     use audex_claims::{Actor, ActorIdentity, MAX_ACTOR_DEPTH};
@@ -529,6 +530,8 @@ fn actor_chain_nesting_and_may_act() {
     let may = at.may_act.clone().unwrap();
     assert!(may.permits(&ActorIdentity::subject(sou("service-b"))));
     assert!(!may.permits(&ActorIdentity::subject(sou("service-x"))));
+    // Authorisation looks at the current (outermost) actor only.
+    assert_eq!(act.current().sub.as_ref().unwrap().as_str(), "service-b");
     // Delegation puts the new actor outermost.
     let next = Actor::delegate(ActorIdentity::subject(sou("service-c")), Some(act));
     let order: Vec<_> = next

@@ -286,3 +286,76 @@ impl FormError {
         ErrorResponse::new(self.error_code(), self.to_string())
     }
 }
+
+/// Why a well-formed token exchange request is refused. Servers and policy engines
+/// produce these; each maps to the RFC 8693 §2.2.2 / RFC 6749 §5.2 code.
+///
+/// ```
+/// use audex_exchange::{ErrorCode, Rejection};
+///
+/// let r = Rejection::SubjectToken { reason: "token expired at 1900000300".into() };
+/// assert_eq!(r.error_code(), ErrorCode::InvalidRequest);
+/// let t = Rejection::Target { target: "hr-api".into(), reason: "not registered".into() };
+/// assert_eq!(t.error_code(), ErrorCode::InvalidTarget);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Rejection {
+    /// The subject token is invalid or unacceptable (RFC 8693 §2.2.2: `invalid_request`).
+    #[error("subject_token rejected: {reason}")]
+    SubjectToken {
+        /// Which check failed.
+        reason: String,
+    },
+    /// The actor token is invalid or unacceptable (RFC 8693 §2.2.2: `invalid_request`).
+    #[error("actor_token rejected: {reason}")]
+    ActorToken {
+        /// Which check failed.
+        reason: String,
+    },
+    /// A requested `audience` or `resource` is unacceptable (RFC 8693 §2.2.2:
+    /// `invalid_target`).
+    #[error("target \"{target}\" rejected: {reason}")]
+    Target {
+        /// The audience or resource value.
+        target: String,
+        /// Why.
+        reason: String,
+    },
+    /// The requested scope cannot be granted (`invalid_scope`).
+    #[error("scope rejected: {reason}")]
+    Scope {
+        /// Why.
+        reason: String,
+    },
+    /// The client may not use this grant or exchange (`unauthorized_client`).
+    #[error("client not authorized: {reason}")]
+    UnauthorizedClient {
+        /// Why.
+        reason: String,
+    },
+    /// Client authentication failed (`invalid_client`).
+    #[error("client authentication failed: {reason}")]
+    Client {
+        /// Why.
+        reason: String,
+    },
+}
+
+impl Rejection {
+    /// The RFC error code.
+    pub fn error_code(&self) -> ErrorCode {
+        match self {
+            Self::SubjectToken { .. } | Self::ActorToken { .. } => ErrorCode::InvalidRequest,
+            Self::Target { .. } => ErrorCode::InvalidTarget,
+            Self::Scope { .. } => ErrorCode::InvalidScope,
+            Self::UnauthorizedClient { .. } => ErrorCode::UnauthorizedClient,
+            Self::Client { .. } => ErrorCode::InvalidClient,
+        }
+    }
+
+    /// The error response body.
+    pub fn error_response(&self) -> ErrorResponse {
+        ErrorResponse::new(self.error_code(), self.to_string())
+    }
+}

@@ -10,7 +10,7 @@ pub mod response;
 pub mod secret;
 pub mod token_type;
 
-pub use error::{ErrorCode, ErrorResponse, FormError, sanitize_description};
+pub use error::{ErrorCode, ErrorResponse, FormError, Rejection, sanitize_description};
 pub use form::check_content_type;
 pub use introspection::IntrospectionResponse;
 pub use metadata::{AuthorizationServerMetadata, IssuerMismatch};

@@ -9,7 +9,7 @@
 
 use audex_exchange::{
     AccessTokenType, BasicCredentials, ClientAuthParams, ErrorCode, ErrorResponse, FormError,
-    Grant, IntrospectionResponse, ResourceUri, ResponseError, TOKEN_RESPONSE_HEADERS,
+    Grant, IntrospectionResponse, Rejection, ResourceUri, ResponseError, TOKEN_RESPONSE_HEADERS,
     TokenExchangeRequest, TokenExchangeResponse, TokenRequest, TokenType, check_content_type,
 };
 use serde_json::Value;
@@ -562,4 +562,53 @@ fn metadata_issuer_check() {
     let back =
         audex_exchange::AuthorizationServerMetadata::from_json(m.to_json().as_bytes()).unwrap();
     assert_eq!(back, m);
+}
+
+// conformance: TE-ERR-1
+#[test]
+fn bad_subject_or_actor_token_is_invalid_request() {
+    for r in [
+        Rejection::SubjectToken {
+            reason: "signature does not verify".into(),
+        },
+        Rejection::ActorToken {
+            reason: "expired".into(),
+        },
+    ] {
+        assert_eq!(r.error_code(), ErrorCode::InvalidRequest);
+        let body: Value = serde_json::from_str(&r.error_response().to_json()).unwrap();
+        assert_eq!(body["error"], "invalid_request");
+        assert!(
+            body["error_description"]
+                .as_str()
+                .unwrap()
+                .contains("rejected")
+        );
+        assert_eq!(r.error_response().http_status(false), 400);
+    }
+    // Not invalid_grant (Spring) and not access_denied (Keycloak).
+    assert_ne!(
+        Rejection::SubjectToken {
+            reason: String::new()
+        }
+        .error_code(),
+        ErrorCode::InvalidGrant
+    );
+}
+
+// conformance: TE-ERR-2
+#[test]
+fn unacceptable_target_is_invalid_target() {
+    let r = Rejection::Target {
+        target: "hr-api".into(),
+        reason: "not available to customer-portal".into(),
+    };
+    assert_eq!(r.error_code(), ErrorCode::InvalidTarget);
+    assert_eq!(
+        r.error_response().to_json(),
+        r#"{"error":"invalid_target","error_description":"target 'hr-api' rejected: not available to customer-portal"}"#
+    );
+    // A malformed resource is an unacceptable target too (RFC 8707 §2), not invalid_request.
+    let err = decode(&format!("{TE}&{SUBJECT}&resource=relative")).unwrap_err();
+    assert_eq!(err.error_response().error, ErrorCode::InvalidTarget);
 }
