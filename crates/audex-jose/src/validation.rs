@@ -120,6 +120,7 @@ pub struct Validation<P> {
     extra_typs: Vec<String>,
     max_assertion_lifetime: Duration,
     legacy_assertion_typ: bool,
+    audience_deferred: bool,
     _profile: PhantomData<P>,
 }
 
@@ -138,6 +139,7 @@ impl<P> Validation<P> {
             extra_typs: Vec::new(),
             max_assertion_lifetime: DEFAULT_MAX_ASSERTION_LIFETIME,
             legacy_assertion_typ: false,
+            audience_deferred: false,
             _profile: PhantomData,
         }
     }
@@ -255,7 +257,9 @@ impl<P> Validation<P> {
         if !self.issuers.is_empty() {
             check_issuer(iss, &self.issuers)?;
         }
-        check_audience(aud, &self.audiences)?;
+        if !self.audience_deferred {
+            check_audience(aud, &self.audiences)?;
+        }
         TimeCheck::at(now).with_leeway(self.leeway).check_all(
             exp,
             nbf,
@@ -291,6 +295,17 @@ impl Validation<AccessToken> {
     /// accepting tokens from `issuer` (AT-TYP-1, AT-CLAIMS-1, AT-ISS-1).
     pub fn access_token(issuer: StringOrUri, audience: StringOrUri) -> Self {
         Self::base().issuer(issuer).audience(audience)
+    }
+
+    /// Access-token validation for a token-exchange server, which does not consume the
+    /// subject token itself: every check runs except the audience check, which the
+    /// caller must apply with its own rule (audex-policy's POL-WHO-1: the requesting
+    /// client must be in `aud` or be the token's `azp` / `client_id`). `aud` is still
+    /// required and type-checked. Do not use this in a resource server.
+    pub fn subject_token_for_exchange(issuer: StringOrUri) -> Self {
+        let mut v = Self::base().issuer(issuer);
+        v.audience_deferred = true;
+        v
     }
 
     /// Verifies an access token against the issuer's key set at time `now`.

@@ -641,6 +641,19 @@ fn configured_audience_makes_aud_required() {
             audex_jose::claims::AudienceError::Missing { .. }
         ))
     ));
+    // An exchange server defers the audience rule to its policy, but aud stays required.
+    let sts = Validation::subject_token_for_exchange(sou(ISS));
+    let no_aud_at = signed_at(&c, &k, Some("at+jwt"));
+    assert!(matches!(
+        sts.verify(&no_aud_at, &keys_of(&k), now()),
+        Err(VerifyError::Claims(_))
+    ));
+    let other = signed_at(
+        &json!({"iss": ISS, "sub": "a", "aud": "someone-else", "client_id": "c", "exp": NOW + 60, "iat": NOW, "jti": "j"}),
+        &k,
+        Some("at+jwt"),
+    );
+    assert!(sts.verify(&other, &keys_of(&k), now()).is_ok());
     // And an aud naming someone else is rejected.
     let mut c = at_claims();
     c["aud"] = json!(["billing-api"]);
