@@ -179,11 +179,9 @@ proptest! {
         for i in &req_aud {
             req = req.audience(format!("t{i}"));
         }
-        if let Some(s) = &req_scope {
-            if !s.is_empty() {
-                let text: Vec<&str> = s.iter().map(|i| SCOPES[*i]).collect();
-                req = req.scope(Scope::parse(&text.join(" ")).unwrap());
-            }
+        if let Some(s) = req_scope.as_ref().filter(|s| !s.is_empty()) {
+            let text: Vec<&str> = s.iter().map(|i| SCOPES[*i]).collect();
+            req = req.scope(Scope::parse(&text.join(" ")).unwrap());
         }
         let d = realm.decide_exchange(&ExchangeInput {
             requester: Requester { client_id: &requester_id, authenticated: true },
