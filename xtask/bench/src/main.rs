@@ -7,6 +7,8 @@
 //! the signing input. Sign = build and sign a token from the same claims; the floor is
 //! ring's sign over a precomputed signing input plus encoding the signature.
 
+mod policy;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -52,7 +54,7 @@ fn typical(now: u64) -> Typical {
 }
 
 /// Median nanoseconds per call of `f`, over 9 batches of ~25 ms each.
-fn measure<R>(mut f: impl FnMut() -> R) -> f64 {
+pub(crate) fn measure<R>(mut f: impl FnMut() -> R) -> f64 {
     let start = Instant::now();
     let mut n = 0u64;
     while start.elapsed() < Duration::from_millis(15) {
@@ -396,8 +398,12 @@ fn jsonwebtoken_keys(
 
 fn main() {
     let which = std::env::args().nth(1).unwrap_or_else(|| "jose".into());
+    if which == "policy" {
+        policy::run();
+        return;
+    }
     if which != "jose" {
-        eprintln!("bench: unknown benchmark `{which}` (available: jose)");
+        eprintln!("bench: unknown benchmark `{which}` (available: jose, policy)");
         std::process::exit(2);
     }
     let only: Option<String> = std::env::args().nth(2);
