@@ -313,6 +313,20 @@ impl Locator<'_> {
     }
 }
 
+/// An inline JWK Set must parse and hold at least one usable verification key.
+fn check_jwks(loc: &Locator<'_>, at: &Spanned<String>, jwks: &str) -> Result<(), LoadError> {
+    let set = audex_jose::KeySet::from_jwks(jwks.as_bytes())
+        .map_err(|e| loc.spanned(at, format!("jwks: {e}")))?;
+    if set.keys().is_empty() {
+        let why = set
+            .skipped()
+            .first()
+            .map_or_else(|| "no keys".to_owned(), |s| s.reason.to_string());
+        return Err(loc.spanned(at, format!("jwks has no usable verification key ({why})")));
+    }
+    Ok(())
+}
+
 fn scope_of(loc: &Locator<'_>, tokens: &[Spanned<String>]) -> Result<Scope, LoadError> {
     let mut out = Scope::empty();
     for t in tokens {
@@ -458,6 +472,9 @@ impl Realm {
                     "a confidential client needs an authentication method",
                 ));
             }
+            if let ClientAuth::PrivateKeyJwt { jwks } = &c.auth {
+                check_jwks(&loc, &c.id, jwks)?;
+            }
             let bad_hash = |h: &String| h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit());
             if matches!(&c.auth, ClientAuth::ClientSecret { secret_sha256 } if bad_hash(secret_sha256))
             {
@@ -531,6 +548,9 @@ impl Realm {
                     &t.issuer,
                     "the realm's own issuer cannot be an external trusted issuer",
                 ));
+            }
+            if let Some(jwks) = &t.jwks {
+                check_jwks(&loc, &t.issuer, jwks)?;
             }
             if t.jwks.is_none() && t.jwks_uri.is_none() {
                 return Err(loc.spanned(&t.issuer, "a trusted issuer needs jwks or jwks_uri"));

@@ -652,6 +652,16 @@ fn load_errors_have_line_and_column() {
             "invalid scope token",
         ),
         ("issuer = \"a b:c\"\n", 1, "issuer"),
+        (
+            "issuer = \"https://s\"\n[[client]]\nid = \"k\"\nkind = \"confidential\"\nauth = { method = \"private_key_jwt\", jwks = '{\"keys\":[]}' }\n",
+            3,
+            "no usable verification key",
+        ),
+        (
+            "issuer = \"https://s\"\n[[trusted_issuer]]\nissuer = \"https://x\"\njwks = 'not json'\n",
+            3,
+            "jwks",
+        ),
     ];
     for (text, line, msg) in cases {
         let err = Realm::from_toml("realm.toml", text).unwrap_err();
