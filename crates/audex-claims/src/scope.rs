@@ -14,6 +14,10 @@ use crate::json::JsonType;
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ScopeToken(String);
 
+/// Most tokens a scope may hold. Set operations compare tokens pairwise, so the bound
+/// keeps hostile input from costing quadratic time; real scopes are a few dozen tokens.
+pub const MAX_SCOPE_TOKENS: usize = 256;
+
 /// Why a scope string or token is invalid.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -44,6 +48,12 @@ pub enum ScopeError {
     Duplicate {
         /// The repeated token.
         token: String,
+    },
+    /// More than [`MAX_SCOPE_TOKENS`] tokens.
+    #[error("scope has more than {limit} tokens")]
+    TooManyTokens {
+        /// The limit.
+        limit: usize,
     },
     /// A JSON value of the wrong type where a scope was expected.
     #[error("expected a space-delimited string, found {found}")]
@@ -148,6 +158,11 @@ impl Scope {
             if let Some(i) = part.bytes().position(|b| !is_scope_char(b)) {
                 return Err(ScopeError::InvalidCharacter { index: start + i });
             }
+            if tokens.len() >= MAX_SCOPE_TOKENS {
+                return Err(ScopeError::TooManyTokens {
+                    limit: MAX_SCOPE_TOKENS,
+                });
+            }
             if tokens.iter().any(|t| t.0 == part) {
                 return Err(ScopeError::Duplicate {
                     token: part.to_owned(),
@@ -174,6 +189,11 @@ impl Scope {
                 other => other,
             })?;
             out.insert(token);
+            if out.len() > MAX_SCOPE_TOKENS {
+                return Err(ScopeError::TooManyTokens {
+                    limit: MAX_SCOPE_TOKENS,
+                });
+            }
         }
         Ok(out)
     }
@@ -190,6 +210,11 @@ impl Scope {
                         Value::String(s) => {
                             for t in Self::parse_lenient(s)?.tokens {
                                 out.insert(t);
+                            }
+                            if out.len() > MAX_SCOPE_TOKENS {
+                                return Err(ScopeError::TooManyTokens {
+                                    limit: MAX_SCOPE_TOKENS,
+                                });
                             }
                         }
                         other => {
@@ -388,6 +413,29 @@ mod tests {
             Scope::parse("é"),
             Err(ScopeError::InvalidCharacter { index: 0 })
         );
+    }
+
+    #[test]
+    fn token_count_is_bounded() {
+        let ok: Vec<String> = (0..MAX_SCOPE_TOKENS).map(|i| format!("t{i}")).collect();
+        assert_eq!(Scope::parse(&ok.join(" ")).unwrap().len(), MAX_SCOPE_TOKENS);
+        let many: Vec<String> = (0..30_000).map(|i| format!("t{i}")).collect();
+        let started = std::time::Instant::now();
+        assert_eq!(
+            Scope::parse(&many.join(" ")),
+            Err(ScopeError::TooManyTokens {
+                limit: MAX_SCOPE_TOKENS
+            })
+        );
+        assert_eq!(
+            Scope::parse_lenient(&many.join(" ")),
+            Err(ScopeError::TooManyTokens {
+                limit: MAX_SCOPE_TOKENS
+            })
+        );
+        let arr = serde_json::Value::from(many);
+        assert!(Scope::from_json_lenient(&arr).is_err());
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
     }
 
     #[test]

@@ -328,6 +328,15 @@ fn check_jwks(loc: &Locator<'_>, at: &Spanned<String>, jwks: &str) -> Result<(),
 }
 
 fn scope_of(loc: &Locator<'_>, tokens: &[Spanned<String>]) -> Result<Scope, LoadError> {
+    if let Some(t) = tokens.get(audex_claims::MAX_SCOPE_TOKENS) {
+        return Err(loc.spanned(
+            t,
+            format!(
+                "more than {} scope tokens in one list",
+                audex_claims::MAX_SCOPE_TOKENS
+            ),
+        ));
+    }
     let mut out = Scope::empty();
     for t in tokens {
         let tok = ScopeToken::new(t.get_ref().clone())
