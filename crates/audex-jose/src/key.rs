@@ -157,6 +157,14 @@ fn rsa_bits(n: &[u8]) -> usize {
     }
 }
 
+fn check_rsa_bits(bits: usize) -> Result<(), KeyError> {
+    if (MIN_RSA_BITS..=MAX_RSA_BITS).contains(&bits) {
+        Ok(())
+    } else {
+        Err(KeyError::RsaSize { bits })
+    }
+}
+
 pub(crate) fn strip_leading_zeros(v: &[u8]) -> &[u8] {
     let start = v.iter().position(|b| *b != 0).unwrap_or(v.len());
     v.get(start..).unwrap_or_default()
@@ -215,10 +223,7 @@ impl VerifyingKey {
     /// An RSA public key from its modulus and exponent (big-endian bytes).
     pub fn rsa_components(alg: Algorithm, n: &[u8], e: &[u8]) -> Result<Self, KeyError> {
         check_family(alg, KeyFamily::Rsa, "RSA")?;
-        let bits = rsa_bits(n);
-        if !(MIN_RSA_BITS..=MAX_RSA_BITS).contains(&bits) {
-            return Err(KeyError::RsaSize { bits });
-        }
+        check_rsa_bits(rsa_bits(n))?;
         let (n, e) = (
             strip_leading_zeros(n).to_vec(),
             strip_leading_zeros(e).to_vec(),
@@ -520,10 +525,7 @@ impl SigningKey {
                 let kp = signature::RsaKeyPair::from_pkcs8(der)
                     .or_else(|_| signature::RsaKeyPair::from_der(der))
                     .map_err(|e| malformed("RSA private key", e))?;
-                let bits = kp.public().modulus_len() * 8;
-                if !(MIN_RSA_BITS..=MAX_RSA_BITS).contains(&bits) {
-                    return Err(KeyError::RsaSize { bits });
-                }
+                check_rsa_bits(kp.public().modulus_len() * 8)?;
                 let (n, e) = parse_pkcs1_public(kp.public().as_ref())?;
                 (
                     Public::Rsa {
@@ -582,10 +584,7 @@ impl SigningKey {
             PrivateParts::Rsa(c) => {
                 let kp = signature::RsaKeyPair::from_components(&c)
                     .map_err(|e| malformed("RSA private key", e))?;
-                let bits = kp.public().modulus_len() * 8;
-                if !(MIN_RSA_BITS..=MAX_RSA_BITS).contains(&bits) {
-                    return Err(KeyError::RsaSize { bits });
-                }
+                check_rsa_bits(kp.public().modulus_len() * 8)?;
                 SignMaterial::Rsa(Box::new(kp))
             }
             PrivateParts::Ec { d, point } => SignMaterial::Ecdsa(
