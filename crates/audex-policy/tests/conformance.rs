@@ -36,6 +36,14 @@ fn realm_with(extra: &str) -> Realm {
     Realm::from_toml("test.toml", &format!("{base}\n{extra}")).unwrap()
 }
 
+/// abc.toml with one textual edit, for realm-option variants.
+fn abc_edited(from: &str, to: &str) -> Realm {
+    let text =
+        std::fs::read_to_string(format!("{}/realms/abc.toml", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    assert!(text.contains(from), "edit target {from:?} not in abc.toml");
+    Realm::from_toml("edited.toml", &text.replace(from, to)).unwrap()
+}
+
 const CLIENT_D: &str = r#"
 [[client]]
 id = "service-d"
@@ -301,16 +309,10 @@ fn chain_depth_and_loops() {
     // A plain exchange of a token that already carries act is refused unless chaining is allowed.
     let d = exchange(&realm, "service-b", &d4, None, &request());
     assert_eq!(d.deciding_rule(), Some(Rule::Chaining));
-    let allow = Realm::from_toml(
-        "chain.toml",
-        &std::fs::read_to_string(format!("{}/realms/abc.toml", env!("CARGO_MANIFEST_DIR")))
-            .unwrap()
-            .replace(
-                "impersonation = true\ndelegation = true",
-                "impersonation = true\ndelegation = true\nchaining = true",
-            ),
-    )
-    .unwrap();
+    let allow = abc_edited(
+        "impersonation = true\ndelegation = true",
+        "impersonation = true\ndelegation = true\nchaining = true",
+    );
     assert_eq!(
         grant(&exchange(&allow, "service-b", &d4, None, &request()))
             .act
@@ -342,13 +344,7 @@ fn delegation_nests_act_and_impersonation_needs_permission() {
     assert_eq!(order, ["service-b-instance", "gateway"]);
     assert_eq!(act.current().client_id.as_deref(), Some("service-b"));
     // Impersonation denied where only delegation is allowed.
-    let only = Realm::from_toml(
-        "d.toml",
-        &std::fs::read_to_string(format!("{}/realms/abc.toml", env!("CARGO_MANIFEST_DIR")))
-            .unwrap()
-            .replace("impersonation = true\n", ""),
-    )
-    .unwrap();
+    let only = abc_edited("impersonation = true\n", "");
     let plain = sts.subject(json!({}));
     let d = exchange(&only, "service-b", &plain, None, &request());
     assert_eq!(code(&d), ErrorCode::UnauthorizedClient);
@@ -393,16 +389,10 @@ fn refresh_tokens_only_when_allowed_and_never_with_an_actor() {
         ))
         .refresh_token
     );
-    let on = Realm::from_toml(
-        "r.toml",
-        &std::fs::read_to_string(format!("{}/realms/abc.toml", env!("CARGO_MANIFEST_DIR")))
-            .unwrap()
-            .replace(
-                "scope_mode = \"strict\"",
-                "scope_mode = \"strict\"\nrefresh_on_exchange = true",
-            ),
-    )
-    .unwrap();
+    let on = abc_edited(
+        "scope_mode = \"strict\"",
+        "scope_mode = \"strict\"\nrefresh_on_exchange = true",
+    );
     assert!(grant(&exchange(&on, "service-b", &subject, None, &request())).refresh_token);
     assert!(
         !grant(&exchange(
