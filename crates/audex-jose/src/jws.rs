@@ -16,6 +16,11 @@ pub const DEFAULT_MAX_TOKEN_BYTES: usize = 16 * 1024;
 pub const MAX_HEADER_BYTES: usize = 4 * 1024;
 /// Maximum JSON nesting in the protected header.
 pub const MAX_HEADER_DEPTH: usize = 8;
+/// Longest signature any supported key can produce: RSA with an 8192-bit modulus
+/// (ring's upper bound).
+pub const MAX_SIGNATURE_BYTES: usize = 1024;
+/// Headers up to this size are decoded on the stack.
+const HEADER_STACK_BYTES: usize = 512;
 /// When a token has no `kid`, at most this many keys of its algorithm are tried.
 pub const MAX_KIDLESS_CANDIDATES: usize = 4;
 
@@ -71,6 +76,12 @@ pub enum JwsError {
     /// understand (JWS-CRIT-1).
     #[error("crit: {0}")]
     Crit(String),
+    /// The signature is longer than any supported key produces.
+    #[error("signature is longer than {limit} bytes")]
+    SignatureTooLong {
+        /// The limit.
+        limit: usize,
+    },
     /// RFC 7797 unencoded payloads are not supported (JWS-B64-1).
     #[error("b64 header parameter (RFC 7797 unencoded payload) is not supported")]
     UnencodedPayload,
@@ -282,7 +293,38 @@ pub struct UnverifiedJws<'a> {
     /// handed out after the signature verifies.
     payload: Vec<u8>,
     header: Header,
-    signature: Vec<u8>,
+    signature: Signature,
+}
+
+/// A decoded signature, held inline: no allocation on the verify path.
+struct Signature {
+    bytes: [u8; MAX_SIGNATURE_BYTES],
+    len: usize,
+}
+
+impl Default for Signature {
+    fn default() -> Self {
+        Self {
+            bytes: [0; MAX_SIGNATURE_BYTES],
+            len: 0,
+        }
+    }
+}
+
+impl Signature {
+    fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for Signature {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Signature({} bytes)", self.len)
+    }
+}
+
+fn b64_part(part: &[u8], name: &'static str) -> Result<Vec<u8>, JwsError> {
+    b64::decode(part).map_err(|source| JwsError::Base64 { part: name, source })
 }
 
 /// Limits and extension support for parsing a compact JWS.
@@ -312,28 +354,57 @@ impl<'a> UnverifiedJws<'a> {
                 limit: opts.max_token_bytes,
             });
         }
-        let mut parts = token.split('.');
-        let (Some(h), Some(p), Some(s), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        let bytes = token.as_bytes();
+        let dot = |from: usize| {
+            bytes
+                .get(from..)
+                .and_then(|rest| rest.iter().position(|b| *b == b'.'))
+                .map(|i| from + i)
+        };
+        let first = dot(0);
+        let (Some(d1), Some(d2)) = (first, first.and_then(|d| dot(d + 1))) else {
             return Err(JwsError::PartCount {
                 parts: token.split('.').count(),
             });
         };
-        let header_bytes = b64::decode(h.as_bytes()).map_err(|source| JwsError::Base64 {
-            part: "header",
-            source,
-        })?;
-        let header = Header::parse(&header_bytes, opts.understood_crit)?;
-        let payload = b64::decode(p.as_bytes()).map_err(|source| JwsError::Base64 {
-            part: "payload",
-            source,
-        })?;
-        let signature = b64::decode(s.as_bytes()).map_err(|source| JwsError::Base64 {
-            part: "signature",
-            source,
-        })?;
-        let signing_input = token.get(..h.len() + 1 + p.len()).unwrap_or_default();
+        if dot(d2 + 1).is_some() {
+            return Err(JwsError::PartCount {
+                parts: token.split('.').count(),
+            });
+        }
+        let (h, p, s) = (
+            bytes.get(..d1).unwrap_or_default(),
+            bytes.get(d1 + 1..d2).unwrap_or_default(),
+            bytes.get(d2 + 1..).unwrap_or_default(),
+        );
+        let mut header_buf = [0u8; HEADER_STACK_BYTES];
+        let header = match b64::decode_into(h, &mut header_buf) {
+            Ok(Some(small)) => Header::parse(small, opts.understood_crit)?,
+            Ok(None) => Header::parse(&b64_part(h, "header")?, opts.understood_crit)?,
+            Err(source) => {
+                return Err(JwsError::Base64 {
+                    part: "header",
+                    source,
+                });
+            }
+        };
+        let payload = b64_part(p, "payload")?;
+        let mut signature = Signature::default();
+        match b64::decode_into(s, &mut signature.bytes) {
+            Ok(Some(decoded)) => signature.len = decoded.len(),
+            Ok(None) => {
+                return Err(JwsError::SignatureTooLong {
+                    limit: MAX_SIGNATURE_BYTES,
+                });
+            }
+            Err(source) => {
+                return Err(JwsError::Base64 {
+                    part: "signature",
+                    source,
+                });
+            }
+        }
+        let signing_input = token.get(..d2).unwrap_or_default();
         Ok(Self {
             signing_input,
             payload,
@@ -356,7 +427,7 @@ impl<'a> UnverifiedJws<'a> {
                 key: key.algorithm(),
             });
         }
-        key.verify_raw(self.signing_input.as_bytes(), &self.signature)
+        key.verify_raw(self.signing_input.as_bytes(), self.signature.as_bytes())
             .map_err(|()| VerifyError::InvalidSignature)?;
         self.into_verified(key)
     }
@@ -415,7 +486,7 @@ impl<'a> UnverifiedJws<'a> {
                 let message = self.signing_input.as_bytes();
                 let found = candidates
                     .into_iter()
-                    .find(|k| k.verify_raw(message, &self.signature).is_ok());
+                    .find(|k| k.verify_raw(message, self.signature.as_bytes()).is_ok());
                 match found {
                     Some(k) => self.into_verified(k),
                     None => Err(VerifyError::InvalidSignature),

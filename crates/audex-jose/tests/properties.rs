@@ -84,6 +84,20 @@ proptest! {
         audex_jose::fuzz::jose_compact(s.as_bytes());
     }
 
+    // The SIMD decoder on the hot path and the `base64` crate (asked for the reason of
+    // a rejection) must accept and reject the same inputs. Near-base64url text makes
+    // the trailing-bit and length cases common; arbitrary bytes cover the rest.
+    #[test]
+    fn base64_decoders_agree(
+        text in "[A-Za-z0-9_-]{0,70}[=+/ \n]?[A-Za-z0-9_-]{0,3}",
+        bytes in prop::collection::vec(any::<u8>(), 0..80),
+    ) {
+        prop_assert!(audex_jose::b64::decoders_agree(text.as_bytes()), "{text:?}");
+        prop_assert!(audex_jose::b64::decoders_agree(&bytes), "{bytes:?}");
+        let encoded = audex_jose::b64::encode(&bytes);
+        prop_assert_eq!(audex_jose::b64::decode(encoded.as_bytes()), Ok(bytes));
+    }
+
     #[test]
     fn arbitrary_bytes_never_panic_jwk(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
         audex_jose::fuzz::jose_jwk(&bytes);
