@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::actor::{Actor, ActorError, ActorIdentity};
 use crate::audience::{Audience, AudienceParseError};
-use crate::json::{self, JsonError, JsonLimits, JsonType};
+use crate::json::{self, JsonError, JsonLimits, JsonType, Member};
 use crate::scope::{Scope, ScopeError};
 use crate::string_or_uri::{Strictness, StringOrUri, StringOrUriError};
 use crate::time::{NumericDate, NumericDateError, TimeCheck, TimeError};
@@ -205,24 +205,28 @@ fn wrong(claim: Claim, expected: &'static str, found: &Value) -> ClaimsError {
     }
 }
 
-fn conv_string(claim: Claim, v: Value) -> Result<String, ClaimsError> {
-    match v {
-        Value::String(s) => Ok(s),
-        other => Err(wrong(claim, "a string", &other)),
+fn conv_string(claim: Claim, m: Member<'_>) -> Result<String, ClaimsError> {
+    match m.into_text() {
+        Ok(s) => Ok(s.into_owned()),
+        Err(other) => Err(wrong(claim, "a string", &other)),
     }
 }
 
-fn conv_sou(claim: Claim, v: Value, strictness: Strictness) -> Result<StringOrUri, ClaimsError> {
-    StringOrUri::with_strictness(conv_string(claim, v)?, strictness)
+fn conv_sou(
+    claim: Claim,
+    m: Member<'_>,
+    strictness: Strictness,
+) -> Result<StringOrUri, ClaimsError> {
+    StringOrUri::with_strictness(conv_string(claim, m)?, strictness)
         .map_err(|source| ClaimsError::StringOrUri { claim, source })
 }
 
-fn conv_date(claim: Claim, v: &Value) -> Result<NumericDate, ClaimsError> {
-    NumericDate::from_json(v).map_err(|source| ClaimsError::Date { claim, source })
+fn conv_date(claim: Claim, m: Member<'_>) -> Result<NumericDate, ClaimsError> {
+    NumericDate::from_json(&m.into_value()).map_err(|source| ClaimsError::Date { claim, source })
 }
 
-fn conv_strings(claim: Claim, v: Value) -> Result<Vec<String>, ClaimsError> {
-    match v {
+fn conv_strings(claim: Claim, m: Member<'_>) -> Result<Vec<String>, ClaimsError> {
+    match m.into_value() {
         Value::Array(items) => items
             .into_iter()
             .map(|v| match v {
@@ -234,11 +238,13 @@ fn conv_strings(claim: Claim, v: Value) -> Result<Vec<String>, ClaimsError> {
     }
 }
 
-fn conv_scope(v: &Value, lenient: bool) -> Result<Scope, ClaimsError> {
-    match v {
-        v if lenient => Ok(Scope::from_json_lenient(v)?),
-        Value::String(s) => Ok(Scope::parse(s)?),
-        other => Err(wrong(Claim::Scope, "a space-delimited string", other)),
+fn conv_scope(m: Member<'_>, lenient: bool) -> Result<Scope, ClaimsError> {
+    if lenient {
+        return Ok(Scope::from_json_lenient(&m.into_value())?);
+    }
+    match m.into_text() {
+        Ok(s) => Ok(Scope::parse(&s)?),
+        Err(other) => Err(wrong(Claim::Scope, "a space-delimited string", &other)),
     }
 }
 
@@ -277,7 +283,7 @@ impl Builder {
     fn accept(
         &mut self,
         name: &str,
-        v: Value,
+        v: Member<'_>,
         opts: &ParseOptions,
         profile: Profile,
     ) -> Result<(), ClaimsError> {
@@ -286,39 +292,38 @@ impl Builder {
         match name {
             "iss" => self.iss = Some(conv_sou(Claim::Iss, v, st)?),
             "sub" => self.sub = Some(conv_sou(Claim::Sub, v, st)?),
-            "aud" => self.aud = Some(Audience::from_json(v, st)?),
-            "exp" => self.exp = Some(conv_date(Claim::Exp, &v)?),
-            "nbf" => self.nbf = Some(conv_date(Claim::Nbf, &v)?),
-            "iat" => self.iat = Some(conv_date(Claim::Iat, &v)?),
+            "aud" => self.aud = Some(Audience::from_json(v.into_value(), st)?),
+            "exp" => self.exp = Some(conv_date(Claim::Exp, v)?),
+            "nbf" => self.nbf = Some(conv_date(Claim::Nbf, v)?),
+            "iat" => self.iat = Some(conv_date(Claim::Iat, v)?),
             "jti" => self.jti = Some(conv_string(Claim::Jti, v)?),
             "client_id" if at => self.client_id = Some(conv_string(Claim::ClientId, v)?),
-            "scope" if at => self.scope = Some(conv_scope(&v, opts.lenient_scope)?),
+            "scope" if at => self.scope = Some(conv_scope(v, opts.lenient_scope)?),
             "azp" if at => self.azp = Some(conv_string(Claim::Azp, v)?),
             "act" if at => {
-                self.act = Some(
-                    Actor::from_json(v, st).map_err(|source| ClaimsError::Actor {
+                self.act = Some(Actor::from_json(v.into_value(), st).map_err(|source| {
+                    ClaimsError::Actor {
                         claim: Claim::Act,
                         source,
-                    })?,
-                );
+                    }
+                })?);
             }
             "may_act" if at => {
-                self.may_act =
-                    Some(
-                        ActorIdentity::from_json(v, st).map_err(|source| ClaimsError::Actor {
-                            claim: Claim::MayAct,
-                            source,
-                        })?,
-                    );
+                self.may_act = Some(ActorIdentity::from_json(v.into_value(), st).map_err(
+                    |source| ClaimsError::Actor {
+                        claim: Claim::MayAct,
+                        source,
+                    },
+                )?);
             }
-            "auth_time" if at => self.auth_time = Some(conv_date(Claim::AuthTime, &v)?),
+            "auth_time" if at => self.auth_time = Some(conv_date(Claim::AuthTime, v)?),
             "acr" if at => self.acr = Some(conv_string(Claim::Acr, v)?),
             "amr" if at => self.amr = Some(conv_strings(Claim::Amr, v)?),
             "groups" if at => self.groups = Some(conv_strings(Claim::Groups, v)?),
             "roles" if at => self.roles = Some(conv_strings(Claim::Roles, v)?),
             "entitlements" if at => self.entitlements = Some(conv_strings(Claim::Entitlements, v)?),
             _ => {
-                self.extra.insert(name.to_owned(), v);
+                self.extra.insert(name.to_owned(), v.into_value());
             }
         }
         Ok(())
@@ -340,7 +345,7 @@ impl Builder {
     ) -> Result<Self, ClaimsError> {
         let mut b = Self::default();
         for (name, v) in map {
-            b.accept(&name, v, opts, profile)?;
+            b.accept(&name, Member::Other(v), opts, profile)?;
         }
         b.finish_scope(opts, profile)?;
         Ok(b)

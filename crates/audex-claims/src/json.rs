@@ -201,6 +201,46 @@ pub fn parse_object(bytes: &[u8], limits: JsonLimits) -> Result<Map<String, Valu
     }
 }
 
+/// The value of a top-level member, as handed to [`for_each_member`]'s callback.
+///
+/// Strings come as they are in the input (borrowed unless they contain escapes), so
+/// a caller that only reads them does not allocate; every other value is parsed with
+/// the strict rules into a [`Value`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Member<'de> {
+    /// A JSON string.
+    Str(Cow<'de, str>),
+    /// Any other JSON value.
+    Other(Value),
+}
+
+impl<'de> Member<'de> {
+    /// The member as a [`Value`] (allocating a borrowed string).
+    pub fn into_value(self) -> Value {
+        match self {
+            Self::Str(s) => Value::String(s.into_owned()),
+            Self::Other(v) => v,
+        }
+    }
+
+    /// The string, or the value when it is not a string.
+    pub fn into_text(self) -> Result<Cow<'de, str>, Value> {
+        match self {
+            Self::Str(s) => Ok(s),
+            Self::Other(Value::String(s)) => Ok(Cow::Owned(s)),
+            Self::Other(v) => Err(v),
+        }
+    }
+
+    /// The JSON type of the value.
+    pub fn json_type(&self) -> JsonType {
+        match self {
+            Self::Str(_) => JsonType::String,
+            Self::Other(v) => JsonType::of(v),
+        }
+    }
+}
+
 /// Parses `bytes` as a strict JSON object (same rules as [`parse_object`]) and hands
 /// each top-level member to `on_member` in document order, without building a map.
 ///
@@ -212,7 +252,7 @@ pub fn parse_object(bytes: &[u8], limits: JsonLimits) -> Result<Map<String, Valu
 /// use audex_claims::json::{for_each_member, JsonError, JsonLimits};
 ///
 /// let mut names = Vec::new();
-/// for_each_member(br#"{"b":1,"a":[true]}"#, JsonLimits::default(), |name, _value| {
+/// for_each_member(br#"{"b":1,"a":[true]}"#, JsonLimits::default(), |name, _member| {
 ///     names.push(name.to_owned());
 ///     Ok::<(), JsonError>(())
 /// })
@@ -222,7 +262,7 @@ pub fn parse_object(bytes: &[u8], limits: JsonLimits) -> Result<Map<String, Valu
 pub fn for_each_member<E, F>(bytes: &[u8], limits: JsonLimits, on_member: F) -> Result<(), E>
 where
     E: From<JsonError>,
-    F: FnMut(&str, Value) -> Result<(), E>,
+    F: FnMut(&str, Member<'_>) -> Result<(), E>,
 {
     if bytes.len() > limits.max_bytes {
         return Err(JsonError::TooLarge {
@@ -304,9 +344,79 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
 /// Above this many members, duplicate detection switches from a linear scan to a set.
 const LINEAR_SCAN_MEMBERS: usize = 24;
 
+/// The member names of one object seen so far. The first [`LINEAR_SCAN_MEMBERS`]
+/// live on the stack with an 8-byte fingerprint each (length and first 7 bytes), so
+/// the usual claims set is checked without allocating and without comparing whole
+/// names; larger objects move to a hash set.
+struct SeenNames<'de> {
+    fingerprints: [u64; LINEAR_SCAN_MEMBERS],
+    names: [Cow<'de, str>; LINEAR_SCAN_MEMBERS],
+    len: usize,
+    set: HashSet<Cow<'de, str>>,
+}
+
+impl Default for SeenNames<'_> {
+    fn default() -> Self {
+        Self {
+            fingerprints: [0; LINEAR_SCAN_MEMBERS],
+            names: std::array::from_fn(|_| Cow::Borrowed("")),
+            len: 0,
+            set: HashSet::new(),
+        }
+    }
+}
+
+/// Equal names have equal fingerprints; names of at most 7 bytes with equal
+/// fingerprints are equal.
+fn fingerprint(name: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    for (d, s) in bytes.iter_mut().zip(name.as_bytes().iter().take(7)) {
+        *d = *s;
+    }
+    let [.., last] = &mut bytes;
+    *last = u8::try_from(name.len()).unwrap_or(u8::MAX);
+    u64::from_le_bytes(bytes)
+}
+
+impl<'de> SeenNames<'de> {
+    fn contains(&self, name: &str) -> bool {
+        if self.len > LINEAR_SCAN_MEMBERS {
+            return self.set.contains(name);
+        }
+        let fp = fingerprint(name);
+        self.fingerprints
+            .iter()
+            .zip(&self.names)
+            .take(self.len)
+            .any(|(f, n)| *f == fp && (name.len() < 8 || n.as_ref() == name))
+    }
+
+    fn insert(&mut self, name: Cow<'de, str>) {
+        if self.len < LINEAR_SCAN_MEMBERS {
+            if let (Some(f), Some(n)) = (
+                self.fingerprints.get_mut(self.len),
+                self.names.get_mut(self.len),
+            ) {
+                *f = fingerprint(&name);
+                *n = name;
+            }
+        } else {
+            if self.len == LINEAR_SCAN_MEMBERS {
+                self.set.extend(
+                    self.names
+                        .iter_mut()
+                        .map(|n| std::mem::replace(n, Cow::Borrowed(""))),
+                );
+            }
+            self.set.insert(name);
+        }
+        self.len += 1;
+    }
+}
+
 impl<'de, F, E> Visitor<'de> for TopVisitor<'_, F, E>
 where
-    F: FnMut(&str, Value) -> Result<(), E>,
+    F: FnMut(&str, Member<'de>) -> Result<(), E>,
 {
     type Value = ();
 
@@ -316,33 +426,20 @@ where
 
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
         let inner = self.seed.nested()?;
-        let mut seen: Vec<Cow<'de, str>> = Vec::new();
-        let mut seen_set: HashSet<Cow<'de, str>> = HashSet::new();
+        let mut seen = SeenNames::default();
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-            let duplicate = if seen.len() < LINEAR_SCAN_MEMBERS {
-                seen.contains(&key)
-            } else {
-                if seen_set.is_empty() {
-                    seen_set.extend(seen.iter().cloned());
-                }
-                seen_set.contains(&key)
-            };
-            if duplicate {
+            if seen.contains(&key) {
                 self.seed
                     .fault
                     .set(Some(Fault::Duplicate(key.into_owned())));
                 return Err(serde::de::Error::custom("duplicate member"));
             }
-            let value = map.next_value_seed(inner)?;
+            let value = map.next_value_seed(MemberSeed(inner))?;
             if let Err(e) = (self.on_member)(&key, value) {
                 *self.member_error = Some(e);
                 return Err(serde::de::Error::custom("member rejected"));
             }
-            if seen_set.is_empty() {
-                seen.push(key);
-            } else {
-                seen_set.insert(key);
-            }
+            seen.insert(key);
         }
         Ok(())
     }
@@ -472,6 +569,60 @@ impl<'de> Visitor<'de> for StrictSeed<'_> {
     }
 }
 
+/// Reads a member value: strings as they are, anything else through [`StrictSeed`].
+#[derive(Clone, Copy)]
+struct MemberSeed<'a>(StrictSeed<'a>);
+
+impl<'de> DeserializeSeed<'de> for MemberSeed<'_> {
+    type Value = Member<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Member<'de>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for MemberSeed<'_> {
+    type Value = Member<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Member<'de>, E> {
+        Ok(Member::Str(Cow::Borrowed(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Member<'de>, E> {
+        Ok(Member::Str(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Member<'de>, E> {
+        Ok(Member::Str(Cow::Owned(v)))
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Member<'de>, E> {
+        self.0.visit_bool(v).map(Member::Other)
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Member<'de>, E> {
+        self.0.visit_i64(v).map(Member::Other)
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Member<'de>, E> {
+        self.0.visit_u64(v).map(Member::Other)
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Member<'de>, E> {
+        self.0.visit_f64(v).map(Member::Other)
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Member<'de>, E> {
+        self.0.visit_unit().map(Member::Other)
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<Member<'de>, E> {
+        self.0.visit_none().map(Member::Other)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Member<'de>, A::Error> {
+        self.0.visit_seq(seq).map(Member::Other)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Member<'de>, A::Error> {
+        self.0.visit_map(map).map(Member::Other)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -554,6 +705,28 @@ mod tests {
             top,
             Err(JsonError::NotAnObject {
                 found: JsonType::Array
+            })
+        );
+    }
+
+    #[test]
+    fn names_that_share_a_fingerprint_are_told_apart() {
+        // Same length and first 7 bytes: equal fingerprints, different names.
+        let ok = for_each_member(
+            br#"{"client_id":1,"client_ix":2,"a":3,"b":4}"#,
+            JsonLimits::default(),
+            |_, _| Ok::<(), JsonError>(()),
+        );
+        assert_eq!(ok, Ok(()));
+        let err = for_each_member(
+            br#"{"client_id":1,"a":2,"client_id":3}"#,
+            JsonLimits::default(),
+            |_, _| Ok::<(), JsonError>(()),
+        );
+        assert_eq!(
+            err,
+            Err(JsonError::DuplicateMember {
+                name: "client_id".into()
             })
         );
     }

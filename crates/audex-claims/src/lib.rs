@@ -22,6 +22,6 @@ pub use claims::{
     check_issuer,
 };
 pub use json::{JsonError, JsonLimits, JsonType};
-pub use scope::{MAX_SCOPE_TOKENS, Scope, ScopeError, ScopeToken};
+pub use scope::{MAX_SCOPE_TOKENS, Scope, ScopeError, ScopeIter, ScopeToken};
 pub use string_or_uri::{Strictness, StringOrUri, StringOrUriError};
 pub use time::{DEFAULT_LEEWAY, NumericDate, NumericDateError, TimeCheck, TimeError};

@@ -131,7 +131,10 @@ impl FromStr for ScopeToken {
 /// ```
 #[derive(Clone, Default)]
 pub struct Scope {
-    tokens: Vec<ScopeToken>,
+    /// The tokens joined by single spaces: the wire form, built once. One allocation
+    /// per scope, however many tokens (the verify path reads a scope per token).
+    wire: String,
+    len: usize,
 }
 
 impl Scope {
@@ -147,8 +150,11 @@ impl Scope {
         if s.is_empty() {
             return Err(ScopeError::Empty);
         }
-        let mut tokens: Vec<ScopeToken> = Vec::new();
+        let mut len = 0;
         let mut start = 0;
+        // Tokens seen so far, for the repeat check: on the stack for typical scopes.
+        let mut first: [&str; 16] = [""; 16];
+        let mut rest: Vec<&str> = Vec::new();
         for part in s.split(' ') {
             if part.is_empty() {
                 // A leading or doubled space sits at `start`; a trailing one just before.
@@ -158,20 +164,27 @@ impl Scope {
             if let Some(i) = part.bytes().position(|b| !is_scope_char(b)) {
                 return Err(ScopeError::InvalidCharacter { index: start + i });
             }
-            if tokens.len() >= MAX_SCOPE_TOKENS {
+            if len >= MAX_SCOPE_TOKENS {
                 return Err(ScopeError::TooManyTokens {
                     limit: MAX_SCOPE_TOKENS,
                 });
             }
-            if tokens.iter().any(|t| t.0 == part) {
+            if first.iter().chain(&rest).any(|t| *t == part) {
                 return Err(ScopeError::Duplicate {
                     token: part.to_owned(),
                 });
             }
-            tokens.push(ScopeToken(part.to_owned()));
+            match first.get_mut(len) {
+                Some(slot) => *slot = part,
+                None => rest.push(part),
+            }
+            len += 1;
             start += part.len() + 1;
         }
-        Ok(Self { tokens })
+        Ok(Self {
+            wire: s.to_owned(),
+            len,
+        })
     }
 
     /// Parses leniently, for scopes written by other servers: any run of ASCII
@@ -179,23 +192,27 @@ impl Scope {
     /// scope. Every token must still be a valid scope-token.
     pub fn parse_lenient(s: &str) -> Result<Self, ScopeError> {
         let mut out = Self::empty();
+        out.extend_lenient(s)?;
+        Ok(out)
+    }
+
+    fn extend_lenient(&mut self, s: &str) -> Result<(), ScopeError> {
         let base = s.as_ptr() as usize;
         for part in s.split_ascii_whitespace() {
             let offset = part.as_ptr() as usize - base;
-            let token = ScopeToken::new(part).map_err(|e| match e {
-                ScopeError::InvalidCharacter { index } => ScopeError::InvalidCharacter {
+            if let Some(index) = part.bytes().position(|b| !is_scope_char(b)) {
+                return Err(ScopeError::InvalidCharacter {
                     index: offset + index,
-                },
-                other => other,
-            })?;
-            out.insert(token);
-            if out.len() > MAX_SCOPE_TOKENS {
+                });
+            }
+            self.insert_str(part);
+            if self.len > MAX_SCOPE_TOKENS {
                 return Err(ScopeError::TooManyTokens {
                     limit: MAX_SCOPE_TOKENS,
                 });
             }
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Reads a scope claim leniently: a string (see [`Scope::parse_lenient`]) or an
@@ -207,16 +224,7 @@ impl Scope {
                 let mut out = Self::empty();
                 for (index, item) in items.iter().enumerate() {
                     match item {
-                        Value::String(s) => {
-                            for t in Self::parse_lenient(s)?.tokens {
-                                out.insert(t);
-                            }
-                            if out.len() > MAX_SCOPE_TOKENS {
-                                return Err(ScopeError::TooManyTokens {
-                                    limit: MAX_SCOPE_TOKENS,
-                                });
-                            }
-                        }
+                        Value::String(s) => out.extend_lenient(s)?,
                         other => {
                             return Err(ScopeError::WrongElementType {
                                 index,
@@ -245,22 +253,30 @@ impl Scope {
 
     /// Adds a token at the end unless it is already present; returns whether it was added.
     pub fn insert(&mut self, token: ScopeToken) -> bool {
-        if self.tokens.contains(&token) {
-            false
-        } else {
-            self.tokens.push(token);
-            true
+        self.insert_str(&token.0)
+    }
+
+    /// `token` must be a valid scope-token.
+    fn insert_str(&mut self, token: &str) -> bool {
+        if self.contains(token) {
+            return false;
         }
+        if !self.wire.is_empty() {
+            self.wire.push(' ');
+        }
+        self.wire.push_str(token);
+        self.len += 1;
+        true
     }
 
     /// Whether `token` is in the scope (byte-for-byte comparison).
     pub fn contains(&self, token: &str) -> bool {
-        self.tokens.iter().any(|t| t.0 == token)
+        self.iter().any(|t| t == token)
     }
 
     /// Whether every token of `self` is in `other`.
     pub fn is_subset(&self, other: &Scope) -> bool {
-        self.tokens.iter().all(|t| other.contains(&t.0))
+        self.iter().all(|t| other.contains(t))
     }
 
     /// Tokens of `self` that are also in `other`, in the order of `self`.
@@ -279,33 +295,72 @@ impl Scope {
     #[must_use]
     pub fn union(&self, other: &Scope) -> Scope {
         let mut out = self.clone();
-        for t in &other.tokens {
-            out.insert(t.clone());
+        for t in other {
+            out.insert_str(t);
         }
         out
     }
 
     fn filtered(&self, keep: impl Fn(&str) -> bool) -> Scope {
-        Scope {
-            tokens: self.tokens.iter().filter(|t| keep(&t.0)).cloned().collect(),
+        let mut out = Scope::empty();
+        for t in self.iter().filter(|t| keep(t)) {
+            // Tokens of a set are distinct: no need to look for repeats.
+            if !out.wire.is_empty() {
+                out.wire.push(' ');
+            }
+            out.wire.push_str(t);
+            out.len += 1;
         }
+        out
     }
 
     /// The tokens, in order.
-    pub fn iter(&self) -> std::slice::Iter<'_, ScopeToken> {
-        self.tokens.iter()
+    pub fn iter(&self) -> ScopeIter<'_> {
+        ScopeIter {
+            inner: self.wire.split(' '),
+            left: self.len,
+        }
     }
 
     /// Number of tokens.
     pub fn len(&self) -> usize {
-        self.tokens.len()
+        self.len
     }
 
     /// Whether the scope has no token.
     pub fn is_empty(&self) -> bool {
-        self.tokens.is_empty()
+        self.len == 0
+    }
+
+    /// The wire form: the tokens separated by single spaces (empty for the empty scope).
+    pub fn as_str(&self) -> &str {
+        &self.wire
     }
 }
+
+/// The tokens of a [`Scope`], in order.
+#[derive(Clone, Debug)]
+pub struct ScopeIter<'a> {
+    inner: std::str::Split<'a, char>,
+    left: usize,
+}
+
+impl<'a> Iterator for ScopeIter<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        // `left` stops the iterator on the empty scope, whose wire form "" would
+        // otherwise split into one empty token.
+        self.left = self.left.checked_sub(1)?;
+        self.inner.next()
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl ExactSizeIterator for ScopeIter<'_> {}
 
 impl PartialEq for Scope {
     fn eq(&self, other: &Self) -> bool {
@@ -317,19 +372,13 @@ impl Eq for Scope {}
 
 impl fmt::Display for Scope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, t) in self.tokens.iter().enumerate() {
-            if i > 0 {
-                f.write_str(" ")?;
-            }
-            f.write_str(&t.0)?;
-        }
-        Ok(())
+        f.write_str(&self.wire)
     }
 }
 
 impl fmt::Debug for Scope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Scope({:?})", self.to_string())
+        write!(f, "Scope({:?})", self.wire)
     }
 }
 
@@ -352,8 +401,8 @@ impl FromIterator<ScopeToken> for Scope {
 }
 
 impl<'a> IntoIterator for &'a Scope {
-    type Item = &'a ScopeToken;
-    type IntoIter = std::slice::Iter<'a, ScopeToken>;
+    type Item = &'a str;
+    type IntoIter = ScopeIter<'a>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.iter()

@@ -9,7 +9,9 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as SCALAR;
-use base64_simd::{AsOut, URL_SAFE_NO_PAD as SIMD};
+use std::mem::MaybeUninit;
+
+use base64_simd::{Out, URL_SAFE_NO_PAD as SIMD};
 
 /// Why a base64url segment was rejected.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -35,20 +37,31 @@ pub fn decode(input: &[u8]) -> Result<Vec<u8>, Base64Error> {
     SIMD.decode_to_vec(input).map_err(|_| why(input))
 }
 
-/// Decodes strict base64url into `buf`, returning the decoded bytes, or `None` when
-/// `buf` is too small for them.
+/// Decodes strict base64url into `buf` (which need not be initialised), returning
+/// the decoded bytes, or `None` when `buf` is too small for them.
 pub(crate) fn decode_into<'b>(
     input: &[u8],
-    buf: &'b mut [u8],
+    buf: &'b mut [MaybeUninit<u8>],
 ) -> Result<Option<&'b [u8]>, Base64Error> {
     let len = SIMD.decoded_length(input).map_err(|_| why(input))?;
     let Some(out) = buf.get_mut(..len) else {
         return Ok(None);
     };
-    match SIMD.decode(input, out.as_out()) {
+    match SIMD.decode(input, Out::from_uninit_slice(out)) {
         Ok(decoded) => Ok(Some(decoded)),
         Err(_) => Err(why(input)),
     }
+}
+
+/// Checks that `input` is strict base64url of at most `max` decoded bytes, without
+/// decoding it. `Ok(false)` means too long.
+pub(crate) fn check(input: &[u8], max: usize) -> Result<bool, Base64Error> {
+    let len = SIMD.decoded_length(input).map_err(|_| why(input))?;
+    if len > max {
+        return Ok(false);
+    }
+    SIMD.check(input).map_err(|_| why(input))?;
+    Ok(true)
 }
 
 /// The precise reason for a rejected input.

@@ -1,9 +1,12 @@
 //! JWS compact serialization (RFC 7515 §7.1): strict parsing, key selection and
 //! signature verification over the exact received bytes.
 
+use std::borrow::Cow;
+use std::mem::MaybeUninit;
+
 use serde_json::{Map, Value};
 
-use audex_claims::json::{JsonLimits, JsonType};
+use audex_claims::json::{JsonLimits, JsonType, Member};
 
 use crate::alg::Algorithm;
 use crate::b64::{self, Base64Error};
@@ -129,51 +132,42 @@ impl Header {
 
     /// Parses a decoded protected header in one streaming pass.
     fn parse(bytes: &[u8], understood_crit: &[&str]) -> Result<Self, JwsError> {
-        let mut alg: Option<Value> = None;
+        let mut alg: Option<Result<Algorithm, JwsError>> = None;
         let (mut typ, mut cty, mut kid) = (None, None, None);
         let mut map = Map::new();
         let limits = JsonLimits {
             max_bytes: MAX_HEADER_BYTES,
             max_depth: MAX_HEADER_DEPTH,
         };
-        let string = |name: &'static str, v: Value| match v {
-            Value::String(s) => Ok(Some(s)),
-            other => Err(JwsError::HeaderParam {
+        fn string<'de>(name: &'static str, m: Member<'de>) -> Result<Cow<'de, str>, JwsError> {
+            m.into_text().map_err(|other| JwsError::HeaderParam {
                 name,
                 reason: format!("must be a string, found {}", JsonType::of(&other)),
-            }),
-        };
-        audex_claims::json::for_each_member(bytes, limits, |name, v| {
+            })
+        }
+        audex_claims::json::for_each_member(bytes, limits, |name, m| {
             match name {
-                "alg" => alg = Some(v),
-                "typ" => typ = string("typ", v)?,
-                "cty" => cty = string("cty", v)?,
-                "kid" => kid = string("kid", v)?,
+                // `none` and unknown names are reported after the whole header parsed,
+                // so a syntax error later in the header still wins.
+                "alg" => {
+                    alg = Some(string("alg", m).and_then(|a| match a.as_ref() {
+                        "none" => Err(JwsError::AlgNone),
+                        name => Ok(Algorithm::from_name(name)?),
+                    }));
+                }
+                "typ" => typ = Some(string("typ", m)?.into_owned()),
+                "cty" => cty = Some(string("cty", m)?.into_owned()),
+                "kid" => kid = Some(string("kid", m)?.into_owned()),
                 _ => {
-                    map.insert(name.to_owned(), v);
+                    map.insert(name.to_owned(), m.into_value());
                 }
             }
             Ok::<(), JwsError>(())
         })?;
-        let alg_name = match alg {
-            Some(Value::String(s)) => s,
-            Some(other) => {
-                return Err(JwsError::HeaderParam {
-                    name: "alg",
-                    reason: format!("must be a string, found {}", JsonType::of(&other)),
-                });
-            }
-            None => {
-                return Err(JwsError::HeaderParam {
-                    name: "alg",
-                    reason: "missing".into(),
-                });
-            }
-        };
-        if alg_name == "none" {
-            return Err(JwsError::AlgNone);
-        }
-        let alg = Algorithm::from_name(&alg_name)?;
+        let alg = alg.unwrap_or(Err(JwsError::HeaderParam {
+            name: "alg",
+            reason: "missing".into(),
+        }))?;
         Self::finish(alg, typ, cty, kid, map, understood_crit)
     }
 
@@ -286,42 +280,29 @@ pub(crate) fn media_type_eq(a: &str, b: &str) -> bool {
 
 /// A compact JWS whose structure and header are valid but whose signature has not
 /// been checked. The payload is not accessible: it cannot be trusted yet.
-#[derive(Debug)]
 pub struct UnverifiedJws<'a> {
     signing_input: &'a str,
     /// Decoded at parse time (so a malformed payload is reported as such) but only
     /// handed out after the signature verifies.
     payload: Vec<u8>,
     header: Header,
-    signature: Signature,
+    /// The base64url signature, already checked by `parse`.
+    signature: &'a [u8],
 }
 
-/// A decoded signature, held inline: no allocation on the verify path.
-struct Signature {
-    bytes: [u8; MAX_SIGNATURE_BYTES],
-    len: usize,
-}
-
-impl Default for Signature {
-    fn default() -> Self {
-        Self {
-            bytes: [0; MAX_SIGNATURE_BYTES],
-            len: 0,
-        }
-    }
-}
-
-impl Signature {
-    fn as_bytes(&self) -> &[u8] {
-        self.bytes.get(..self.len).unwrap_or_default()
-    }
-}
-
-impl std::fmt::Debug for Signature {
+/// Shows the header and sizes only: token bytes stay out of logs.
+impl std::fmt::Debug for UnverifiedJws<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Signature({} bytes)", self.len)
+        f.debug_struct("UnverifiedJws")
+            .field("header", &self.header)
+            .field("payload_bytes", &self.payload.len())
+            .field("signature_b64_bytes", &self.signature.len())
+            .finish()
     }
 }
+
+/// Room for any decoded signature, on the stack.
+type SignatureBuf = [MaybeUninit<u8>; MAX_SIGNATURE_BYTES];
 
 fn b64_part(part: &[u8], name: &'static str) -> Result<Vec<u8>, JwsError> {
     b64::decode(part).map_err(|source| JwsError::Base64 { part: name, source })
@@ -354,30 +335,24 @@ impl<'a> UnverifiedJws<'a> {
                 limit: opts.max_token_bytes,
             });
         }
+        // The first and last dots delimit the three parts; a dot in between (more
+        // than three parts) is found when the payload does not decode, so a valid
+        // token's payload is scanned only once, by the base64 decoder.
+        let (Some(d1), Some(d2)) = (token.find('.'), token.rfind('.')) else {
+            return Err(JwsError::PartCount { parts: 1 });
+        };
         let bytes = token.as_bytes();
-        let dot = |from: usize| {
-            bytes
-                .get(from..)
-                .and_then(|rest| rest.iter().position(|b| *b == b'.'))
-                .map(|i| from + i)
-        };
-        let first = dot(0);
-        let (Some(d1), Some(d2)) = (first, first.and_then(|d| dot(d + 1))) else {
-            return Err(JwsError::PartCount {
-                parts: token.split('.').count(),
-            });
-        };
-        if dot(d2 + 1).is_some() {
-            return Err(JwsError::PartCount {
-                parts: token.split('.').count(),
-            });
-        }
         let (h, p, s) = (
             bytes.get(..d1).unwrap_or_default(),
             bytes.get(d1 + 1..d2).unwrap_or_default(),
             bytes.get(d2 + 1..).unwrap_or_default(),
         );
-        let mut header_buf = [0u8; HEADER_STACK_BYTES];
+        if d1 == d2 || p.contains(&b'.') {
+            return Err(JwsError::PartCount {
+                parts: token.split('.').count(),
+            });
+        }
+        let mut header_buf = [MaybeUninit::uninit(); HEADER_STACK_BYTES];
         let header = match b64::decode_into(h, &mut header_buf) {
             Ok(Some(small)) => Header::parse(small, opts.understood_crit)?,
             Ok(None) => Header::parse(&b64_part(h, "header")?, opts.understood_crit)?,
@@ -389,10 +364,10 @@ impl<'a> UnverifiedJws<'a> {
             }
         };
         let payload = b64_part(p, "payload")?;
-        let mut signature = Signature::default();
-        match b64::decode_into(s, &mut signature.bytes) {
-            Ok(Some(decoded)) => signature.len = decoded.len(),
-            Ok(None) => {
+        // Checked now, decoded where it is used (no copy of a large buffer around).
+        match b64::check(s, MAX_SIGNATURE_BYTES) {
+            Ok(true) => {}
+            Ok(false) => {
                 return Err(JwsError::SignatureTooLong {
                     limit: MAX_SIGNATURE_BYTES,
                 });
@@ -409,7 +384,7 @@ impl<'a> UnverifiedJws<'a> {
             signing_input,
             payload,
             header,
-            signature,
+            signature: s,
         })
     }
 
@@ -427,8 +402,12 @@ impl<'a> UnverifiedJws<'a> {
                 key: key.algorithm(),
             });
         }
-        key.verify_raw(self.signing_input.as_bytes(), self.signature.as_bytes())
-            .map_err(|()| VerifyError::InvalidSignature)?;
+        let mut buf: SignatureBuf = [MaybeUninit::uninit(); MAX_SIGNATURE_BYTES];
+        key.verify_raw(
+            self.signing_input.as_bytes(),
+            self.decode_signature(&mut buf)?,
+        )
+        .map_err(|()| VerifyError::InvalidSignature)?;
         self.into_verified(key)
     }
 
@@ -484,14 +463,30 @@ impl<'a> UnverifiedJws<'a> {
                     return Err(VerifyError::AmbiguousKey { kid: None, alg });
                 }
                 let message = self.signing_input.as_bytes();
+                let mut buf: SignatureBuf = [MaybeUninit::uninit(); MAX_SIGNATURE_BYTES];
+                let signature = self.decode_signature(&mut buf)?;
                 let found = candidates
                     .into_iter()
-                    .find(|k| k.verify_raw(message, self.signature.as_bytes()).is_ok());
+                    .find(|k| k.verify_raw(message, signature).is_ok());
                 match found {
                     Some(k) => self.into_verified(k),
                     None => Err(VerifyError::InvalidSignature),
                 }
             }
+        }
+    }
+
+    fn decode_signature<'b>(&self, buf: &'b mut SignatureBuf) -> Result<&'b [u8], JwsError> {
+        match b64::decode_into(self.signature, buf) {
+            Ok(Some(signature)) => Ok(signature),
+            // `parse` checked both; kept as errors rather than assumptions.
+            Ok(None) => Err(JwsError::SignatureTooLong {
+                limit: MAX_SIGNATURE_BYTES,
+            }),
+            Err(source) => Err(JwsError::Base64 {
+                part: "signature",
+                source,
+            }),
         }
     }
 

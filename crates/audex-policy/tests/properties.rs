@@ -197,8 +197,8 @@ proptest! {
             prop_assert!(subject_aud.contains(&requester), "requester not in subject aud");
             let allowed: BTreeSet<&str> = c.default_scopes.union(&c.optional_scopes).map(|i| SCOPES[*i]).collect();
             for t in plan.scope.iter() {
-                prop_assert!(scope_text.contains(&t.as_str()), "scope {} not in subject", t);
-                prop_assert!(allowed.contains(t.as_str()), "scope {} not allowed for client", t);
+                prop_assert!(scope_text.contains(&t), "scope {} not in subject", t);
+                prop_assert!(allowed.contains(t), "scope {} not allowed for client", t);
             }
             let permitted: BTreeSet<String> = c.audiences.iter()
                 .chain(c.exchange.as_ref().map(|x| x.0.iter()).into_iter().flatten())

@@ -1,10 +1,10 @@
 //! `cargo xtask bench policy`: median decision time of audex-policy for realms of
 //! growing size (10 to 10,000 clients and as many targets), to show it is flat.
 
-use audex_jose::claims::AccessTokenClaims;
-use audex_jose::{NumericDate, StringOrUri};
 use audex_exchange::{TokenExchangeRequest, TokenType};
+use audex_jose::claims::AccessTokenClaims;
 use audex_jose::{Algorithm, KeySet, SigningKey, Validation};
+use audex_jose::{NumericDate, StringOrUri};
 use audex_policy::{ExchangeInput, Realm, Requester};
 
 const HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -12,7 +12,9 @@ const HASH: &str = "000000000000000000000000000000000000000000000000000000000000
 fn realm_text(n: usize) -> String {
     let mut s = String::from("issuer = \"https://sts.example\"\n");
     for i in 0..n {
-        s += &format!("[[target]]\naudience = \"api-{i}\"\nresources = [\"https://api-{i}.example/\"]\nscopes = [\"read\", \"write\", \"s{i}\"]\n");
+        s += &format!(
+            "[[target]]\naudience = \"api-{i}\"\nresources = [\"https://api-{i}.example/\"]\nscopes = [\"read\", \"write\", \"s{i}\"]\n"
+        );
     }
     for i in 0..n {
         s += &format!(
@@ -32,7 +34,10 @@ pub(crate) fn run() {
     let key = SigningKey::generate(Algorithm::ES256).unwrap().0;
     let keys = KeySet::new(vec![key.verifying_key().unwrap()]);
     println!("audex-policy benchmark: median time per decision, one process, one run");
-    println!("{:>8} {:>8} {:>10} {:>14} {:>14}", "clients", "targets", "load ms", "exchange µs", "denied µs");
+    println!(
+        "{:>8} {:>8} {:>10} {:>14} {:>14}",
+        "clients", "targets", "load ms", "exchange µs", "denied µs"
+    );
     for n in [10usize, 100, 1_000, 10_000] {
         let text = realm_text(n);
         let t = std::time::Instant::now();
@@ -48,13 +53,19 @@ pub(crate) fn run() {
         )
         .unwrap();
         let token = audex_jose::sign_access_token(&claims, &key).unwrap();
-        let subject = Validation::subject_token_for_exchange(StringOrUri::new("https://sts.example").unwrap())
-            .verify(&token, &keys, now)
-            .unwrap();
+        let subject = Validation::subject_token_for_exchange(
+            StringOrUri::new("https://sts.example").unwrap(),
+        )
+        .verify(&token, &keys, now)
+        .unwrap();
         let ok_req = TokenExchangeRequest::new("x", TokenType::AccessToken).audience(target);
-        let bad_req = TokenExchangeRequest::new("x", TokenType::AccessToken).audience("api-unknown");
+        let bad_req =
+            TokenExchangeRequest::new("x", TokenType::AccessToken).audience("api-unknown");
         let input = |req| ExchangeInput {
-            requester: Requester { client_id: &requester, authenticated: true },
+            requester: Requester {
+                client_id: &requester,
+                authenticated: true,
+            },
             subject: &subject,
             actor: None,
             request: req,
@@ -64,6 +75,10 @@ pub(crate) fn run() {
         assert!(!realm.decide_exchange(&input(&bad_req)).is_granted());
         let ok = crate::measure(|| realm.decide_exchange(&input(&ok_req)));
         let bad = crate::measure(|| realm.decide_exchange(&input(&bad_req)));
-        println!("{n:>8} {n:>8} {load_ms:>10.1} {:>14.3} {:>14.3}", ok / 1000.0, bad / 1000.0);
+        println!(
+            "{n:>8} {n:>8} {load_ms:>10.1} {:>14.3} {:>14.3}",
+            ok / 1000.0,
+            bad / 1000.0
+        );
     }
 }
