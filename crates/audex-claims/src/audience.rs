@@ -5,6 +5,7 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::json::JsonType;
+use crate::string_or_uri::read_checked;
 use crate::string_or_uri::{Strictness, StringOrUri, StringOrUriError};
 
 /// The `aud` claim: one StringOrURI value or an array of them.
@@ -132,8 +133,17 @@ impl Audience {
     /// Reads an `aud` value from JSON with the given strictness (JWT-AUD-2: any JSON
     /// type other than a string or an array of strings is an error).
     pub fn from_json(value: Value, strictness: Strictness) -> Result<Self, AudienceParseError> {
+        Self::read(value, strictness, &[])
+    }
+
+    /// [`Audience::from_json`], not re-parsing values equal to one of `known`.
+    pub(crate) fn read(
+        value: Value,
+        strictness: Strictness,
+        known: &[StringOrUri],
+    ) -> Result<Self, AudienceParseError> {
         match value {
-            Value::String(s) => StringOrUri::with_strictness(s, strictness)
+            Value::String(s) => read_checked(s, strictness, known)
                 .map(Self::One)
                 .map_err(|source| AudienceParseError::InvalidValue { index: 0, source }),
             Value::Array(items) => {
@@ -141,9 +151,9 @@ impl Audience {
                 for (index, item) in items.into_iter().enumerate() {
                     match item {
                         Value::String(s) => {
-                            out.push(StringOrUri::with_strictness(s, strictness).map_err(
-                                |source| AudienceParseError::InvalidValue { index, source },
-                            )?)
+                            out.push(read_checked(s, strictness, known).map_err(|source| {
+                                AudienceParseError::InvalidValue { index, source }
+                            })?)
                         }
                         other => {
                             return Err(AudienceParseError::WrongElementType {

@@ -9,7 +9,7 @@ use crate::actor::{Actor, ActorError, ActorIdentity};
 use crate::audience::{Audience, AudienceParseError};
 use crate::json::{self, JsonError, JsonLimits, JsonType, Member};
 use crate::scope::{Scope, ScopeError};
-use crate::string_or_uri::{Strictness, StringOrUri, StringOrUriError};
+use crate::string_or_uri::{Strictness, StringOrUri, StringOrUriError, read_checked};
 use crate::time::{NumericDate, NumericDateError, TimeCheck, TimeError};
 
 /// A claim name that audex gives a type to. Used instead of bare strings in errors and
@@ -216,8 +216,9 @@ fn conv_sou(
     claim: Claim,
     m: Member<'_>,
     strictness: Strictness,
+    known: &[StringOrUri],
 ) -> Result<StringOrUri, ClaimsError> {
-    StringOrUri::with_strictness(conv_string(claim, m)?, strictness)
+    read_checked(conv_string(claim, m)?, strictness, known)
         .map_err(|source| ClaimsError::StringOrUri { claim, source })
 }
 
@@ -257,7 +258,9 @@ enum Profile {
 
 /// Collects typed claims member by member, in document order.
 #[derive(Default)]
-struct Builder {
+struct Builder<'k> {
+    /// Values that need no StringOrURI re-check (see [`read_checked`]).
+    known: &'k [StringOrUri],
     iss: Option<StringOrUri>,
     sub: Option<StringOrUri>,
     aud: Option<Audience>,
@@ -279,7 +282,7 @@ struct Builder {
     extra: Map<String, Value>,
 }
 
-impl Builder {
+impl<'k> Builder<'k> {
     fn accept(
         &mut self,
         name: &str,
@@ -290,9 +293,9 @@ impl Builder {
         let st = opts.strictness;
         let at = profile == Profile::AccessToken;
         match name {
-            "iss" => self.iss = Some(conv_sou(Claim::Iss, v, st)?),
-            "sub" => self.sub = Some(conv_sou(Claim::Sub, v, st)?),
-            "aud" => self.aud = Some(Audience::from_json(v.into_value(), st)?),
+            "iss" => self.iss = Some(conv_sou(Claim::Iss, v, st, self.known)?),
+            "sub" => self.sub = Some(conv_sou(Claim::Sub, v, st, self.known)?),
+            "aud" => self.aud = Some(Audience::read(v.into_value(), st, self.known)?),
             "exp" => self.exp = Some(conv_date(Claim::Exp, v)?),
             "nbf" => self.nbf = Some(conv_date(Claim::Nbf, v)?),
             "iat" => self.iat = Some(conv_date(Claim::Iat, v)?),
@@ -329,8 +332,16 @@ impl Builder {
         Ok(())
     }
 
-    fn parse(bytes: &[u8], opts: &ParseOptions, profile: Profile) -> Result<Self, ClaimsError> {
-        let mut b = Self::default();
+    fn parse(
+        bytes: &[u8],
+        opts: &ParseOptions,
+        profile: Profile,
+        known: &'k [StringOrUri],
+    ) -> Result<Self, ClaimsError> {
+        let mut b = Self {
+            known,
+            ..Self::default()
+        };
         json::for_each_member(bytes, opts.limits, |name, v| {
             b.accept(name, v, opts, profile)
         })?;
@@ -474,10 +485,23 @@ impl ClaimsSet {
 
     /// Parses with the given options.
     pub fn from_json_slice_with(bytes: &[u8], opts: &ParseOptions) -> Result<Self, ClaimsError> {
+        Self::from_json_slice_known(bytes, opts, &[])
+    }
+
+    /// Parses with the given options, taking values equal byte for byte to one of
+    /// `known` as valid StringOrURIs without parsing them again. A verifier passes
+    /// its configured issuers and audiences, which were checked when they were built;
+    /// every other value is checked as `opts` says.
+    pub fn from_json_slice_known(
+        bytes: &[u8],
+        opts: &ParseOptions,
+        known: &[StringOrUri],
+    ) -> Result<Self, ClaimsError> {
         Ok(Self::build(Builder::parse(
             bytes,
             opts,
             Profile::Registered,
+            known,
         )?))
     }
 
@@ -611,7 +635,18 @@ impl AccessTokenClaims {
 
     /// Parses with the given options.
     pub fn from_json_slice_with(bytes: &[u8], opts: &ParseOptions) -> Result<Self, ClaimsError> {
-        Self::build(Builder::parse(bytes, opts, Profile::AccessToken)?)
+        Self::from_json_slice_known(bytes, opts, &[])
+    }
+
+    /// Parses with the given options, taking values equal byte for byte to one of
+    /// `known` as valid StringOrURIs without parsing them again (see
+    /// [`ClaimsSet::from_json_slice_known`]).
+    pub fn from_json_slice_known(
+        bytes: &[u8],
+        opts: &ParseOptions,
+        known: &[StringOrUri],
+    ) -> Result<Self, ClaimsError> {
+        Self::build(Builder::parse(bytes, opts, Profile::AccessToken, known)?)
     }
 
     /// Types the claims of an already strictly parsed object (see [`json::parse_object`]).
@@ -754,4 +789,39 @@ pub enum IssuerError {
         /// The token's issuer.
         found: String,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_values_skip_the_uri_parse_and_nothing_else() {
+        let doc = br#"{"iss":"urn:a b","aud":["urn:a b","urn:c d"],"exp":1}"#;
+        let opts = ParseOptions::strict();
+        // Not URIs: refused in strict mode...
+        assert!(matches!(
+            ClaimsSet::from_json_slice(doc),
+            Err(ClaimsError::StringOrUri {
+                claim: Claim::Iss,
+                ..
+            })
+        ));
+        // ...unless the verifier configured that exact value, and only that value.
+        let known = [StringOrUri::new_lenient("urn:a b")];
+        let err = ClaimsSet::from_json_slice_known(doc, &opts, &known).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ClaimsError::Audience(AudienceParseError::InvalidValue { index: 1, .. })
+            ),
+            "{err:?}"
+        );
+        let doc = br#"{"iss":"urn:a b","aud":"urn:a b","exp":1}"#;
+        let c = ClaimsSet::from_json_slice_known(doc, &opts, &known).unwrap();
+        assert_eq!(c.registered.iss.unwrap().as_str(), "urn:a b");
+        // Byte for byte: a near miss is parsed, and refused.
+        let doc = br#"{"iss":"urn:a  b","exp":1}"#;
+        assert!(ClaimsSet::from_json_slice_known(doc, &opts, &known).is_err());
+    }
 }

@@ -345,13 +345,15 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
 const LINEAR_SCAN_MEMBERS: usize = 24;
 
 /// The member names of one object seen so far. The first [`LINEAR_SCAN_MEMBERS`]
-/// live on the stack with an 8-byte fingerprint each (length and first 7 bytes), so
-/// the usual claims set is checked without allocating and without comparing whole
-/// names; larger objects move to a hash set.
+/// names borrowed from the input live on the stack with an 8-byte fingerprint each
+/// (length and first 7 bytes), so the usual claims set is checked without
+/// allocating and mostly without comparing whole names. More names, or a name that
+/// had escapes (and so is not borrowed), move everything to a hash set.
 struct SeenNames<'de> {
     fingerprints: [u64; LINEAR_SCAN_MEMBERS],
-    names: [Cow<'de, str>; LINEAR_SCAN_MEMBERS],
+    names: [&'de str; LINEAR_SCAN_MEMBERS],
     len: usize,
+    in_set: bool,
     set: HashSet<Cow<'de, str>>,
 }
 
@@ -359,8 +361,9 @@ impl Default for SeenNames<'_> {
     fn default() -> Self {
         Self {
             fingerprints: [0; LINEAR_SCAN_MEMBERS],
-            names: std::array::from_fn(|_| Cow::Borrowed("")),
+            names: [""; LINEAR_SCAN_MEMBERS],
             len: 0,
+            in_set: false,
             set: HashSet::new(),
         }
     }
@@ -380,7 +383,7 @@ fn fingerprint(name: &str) -> u64 {
 
 impl<'de> SeenNames<'de> {
     fn contains(&self, name: &str) -> bool {
-        if self.len > LINEAR_SCAN_MEMBERS {
+        if self.in_set {
             return self.set.contains(name);
         }
         let fp = fingerprint(name);
@@ -388,29 +391,27 @@ impl<'de> SeenNames<'de> {
             .iter()
             .zip(&self.names)
             .take(self.len)
-            .any(|(f, n)| *f == fp && (name.len() < 8 || n.as_ref() == name))
+            .any(|(f, n)| *f == fp && (name.len() < 8 || *n == name))
     }
 
     fn insert(&mut self, name: Cow<'de, str>) {
-        if self.len < LINEAR_SCAN_MEMBERS {
-            if let (Some(f), Some(n)) = (
-                self.fingerprints.get_mut(self.len),
-                self.names.get_mut(self.len),
-            ) {
-                *f = fingerprint(&name);
-                *n = name;
+        if !self.in_set {
+            if let Cow::Borrowed(b) = name {
+                if let (Some(f), Some(n)) = (
+                    self.fingerprints.get_mut(self.len),
+                    self.names.get_mut(self.len),
+                ) {
+                    *f = fingerprint(b);
+                    *n = b;
+                    self.len += 1;
+                    return;
+                }
             }
-        } else {
-            if self.len == LINEAR_SCAN_MEMBERS {
-                self.set.extend(
-                    self.names
-                        .iter_mut()
-                        .map(|n| std::mem::replace(n, Cow::Borrowed(""))),
-                );
-            }
-            self.set.insert(name);
+            let linear = self.names.iter().take(self.len);
+            self.set.extend(linear.map(|n| Cow::Borrowed(*n)));
+            self.in_set = true;
         }
-        self.len += 1;
+        self.set.insert(name);
     }
 }
 
@@ -707,6 +708,23 @@ mod tests {
                 found: JsonType::Array
             })
         );
+    }
+
+    #[test]
+    fn escaped_names_switch_to_the_set_and_are_still_compared() {
+        // "\u0069ss" is "iss", spelled with an escape: not borrowed from the input.
+        let err = for_each_member(
+            br#"{"iss":1,"aud":2,"\u0069ss":3}"#,
+            JsonLimits::default(),
+            |_, _| Ok::<(), JsonError>(()),
+        );
+        assert_eq!(err, Err(JsonError::DuplicateMember { name: "iss".into() }));
+        let err = for_each_member(
+            br#"{"\u0069ss":1,"aud":2,"iss":3}"#,
+            JsonLimits::default(),
+            |_, _| Ok::<(), JsonError>(()),
+        );
+        assert_eq!(err, Err(JsonError::DuplicateMember { name: "iss".into() }));
     }
 
     #[test]

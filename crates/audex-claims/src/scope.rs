@@ -150,19 +150,16 @@ impl Scope {
         if s.is_empty() {
             return Err(ScopeError::Empty);
         }
-        let mut len = 0;
-        let mut start = 0;
         // Tokens seen so far, for the repeat check: on the stack for typical scopes.
         let mut first: [&str; 16] = [""; 16];
         let mut rest: Vec<&str> = Vec::new();
-        for part in s.split(' ') {
+        let mut len = 0;
+        let mut token = |start: usize, end: usize| -> Result<(), ScopeError> {
+            let part = s.get(start..end).unwrap_or_default();
             if part.is_empty() {
                 // A leading or doubled space sits at `start`; a trailing one just before.
                 let index = if start >= s.len() { s.len() - 1 } else { start };
                 return Err(ScopeError::BadSeparator { index });
-            }
-            if let Some(i) = part.bytes().position(|b| !is_scope_char(b)) {
-                return Err(ScopeError::InvalidCharacter { index: start + i });
             }
             if len >= MAX_SCOPE_TOKENS {
                 return Err(ScopeError::TooManyTokens {
@@ -179,8 +176,18 @@ impl Scope {
                 None => rest.push(part),
             }
             len += 1;
-            start += part.len() + 1;
+            Ok(())
+        };
+        let mut start = 0;
+        for (i, b) in s.bytes().enumerate() {
+            if b == b' ' {
+                token(start, i)?;
+                start = i + 1;
+            } else if !is_scope_char(b) {
+                return Err(ScopeError::InvalidCharacter { index: i });
+            }
         }
+        token(start, s.len())?;
         Ok(Self {
             wire: s.to_owned(),
             len,

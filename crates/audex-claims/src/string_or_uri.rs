@@ -91,6 +91,20 @@ impl StringOrUri {
     }
 }
 
+/// A value read from a token: checked with `strictness`, except that a value equal
+/// byte for byte to one of `known` (the verifier's own configured issuers and
+/// audiences, checked when they were built) is not parsed again.
+pub(crate) fn read_checked(
+    value: String,
+    strictness: Strictness,
+    known: &[StringOrUri],
+) -> Result<StringOrUri, StringOrUriError> {
+    if known.iter().any(|k| k.0 == value) {
+        return Ok(StringOrUri(value));
+    }
+    StringOrUri::with_strictness(value, strictness)
+}
+
 fn check_strict(value: &str) -> Result<(), StringOrUriError> {
     if !value.contains(':') {
         return Ok(());

@@ -494,7 +494,7 @@ impl<'a> UnverifiedJws<'a> {
         Ok(VerifiedJws {
             header: self.header,
             payload: self.payload,
-            kid: key.kid().map(str::to_owned),
+            kid: key.kid_shared(),
         })
     }
 }
@@ -504,7 +504,7 @@ impl<'a> UnverifiedJws<'a> {
 pub struct VerifiedJws {
     header: Header,
     payload: Vec<u8>,
-    kid: Option<String>,
+    kid: Option<std::sync::Arc<str>>,
 }
 
 impl VerifiedJws {
@@ -523,8 +523,8 @@ impl VerifiedJws {
         self.kid.as_deref()
     }
 
-    pub(crate) fn into_parts(self) -> (Header, Vec<u8>) {
-        (self.header, self.payload)
+    pub(crate) fn into_parts(self) -> (Header, Vec<u8>, Option<std::sync::Arc<str>>) {
+        (self.header, self.payload, self.kid)
     }
 }
 

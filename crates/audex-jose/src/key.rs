@@ -134,7 +134,7 @@ enum VerifyMaterial {
 /// ```
 pub struct VerifyingKey {
     alg: Algorithm,
-    kid: Option<String>,
+    kid: Option<std::sync::Arc<str>>,
     public: Public,
     material: VerifyMaterial,
 }
@@ -349,7 +349,7 @@ impl VerifyingKey {
     /// Sets the key id used for lookup (`kid`).
     #[must_use]
     pub fn with_kid(mut self, kid: impl Into<String>) -> Self {
-        self.kid = Some(kid.into());
+        self.kid = Some(kid.into().into());
         self
     }
 
@@ -361,6 +361,11 @@ impl VerifyingKey {
     /// The key id, if any.
     pub fn kid(&self) -> Option<&str> {
         self.kid.as_deref()
+    }
+
+    /// The `kid`, shared (a verified token keeps it without copying).
+    pub(crate) fn kid_shared(&self) -> Option<std::sync::Arc<str>> {
+        self.kid.clone()
     }
 
     /// The JWK key type: `RSA`, `EC`, `OKP` or `oct`.

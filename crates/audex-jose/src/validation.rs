@@ -28,7 +28,7 @@ pub const DEFAULT_MAX_ASSERTION_LIFETIME: Duration = Duration::from_secs(300);
 pub struct Verified<T> {
     header: Header,
     claims: T,
-    key_id: Option<String>,
+    key_id: Option<std::sync::Arc<str>>,
 }
 
 impl<T> Verified<T> {
@@ -110,6 +110,9 @@ impl sealed::Sealed for Jwt {}
 pub struct Validation<P> {
     issuers: Vec<StringOrUri>,
     audiences: Vec<StringOrUri>,
+    /// `issuers` and `audiences` together: token values equal to one of them are not
+    /// parsed as URIs again (they were checked when the validation was built).
+    known: Vec<StringOrUri>,
     algorithms: Option<Vec<Algorithm>>,
     leeway: Duration,
     required: Vec<Claim>,
@@ -129,6 +132,7 @@ impl<P> Validation<P> {
         Self {
             issuers: Vec::new(),
             audiences: Vec::new(),
+            known: Vec::new(),
             algorithms: None,
             leeway: audex_claims::DEFAULT_LEEWAY,
             required: vec![Claim::Exp],
@@ -147,6 +151,7 @@ impl<P> Validation<P> {
     /// Accepts tokens from `issuer` too (exact match).
     #[must_use]
     pub fn issuer(mut self, issuer: StringOrUri) -> Self {
+        self.known.push(issuer.clone());
         self.issuers.push(issuer);
         self
     }
@@ -154,6 +159,7 @@ impl<P> Validation<P> {
     /// Accepts tokens whose `aud` contains `audience` too.
     #[must_use]
     pub fn audience(mut self, audience: StringOrUri) -> Self {
+        self.known.push(audience.clone());
         self.audiences.push(audience);
         self
     }
@@ -235,8 +241,7 @@ impl<P> Validation<P> {
         }
         P::check_typ(jws.header(), self)?;
         let verified = jws.verify(keys)?;
-        let key_id = verified.key_id().map(str::to_owned);
-        let (header, payload) = verified.into_parts();
+        let (header, payload, key_id) = verified.into_parts();
         let claims = P::claims(&payload, self, now)?;
         Ok(Verified {
             header,
@@ -338,7 +343,7 @@ impl Profile for AccessToken {
         v: &Validation<Self>,
         now: NumericDate,
     ) -> Result<AccessTokenClaims, VerifyError> {
-        let c = AccessTokenClaims::from_json_slice_with(payload, &v.parse)?;
+        let c = AccessTokenClaims::from_json_slice_known(payload, &v.parse, &v.known)?;
         v.check_required(|claim| c.has(claim))?;
         v.check_common(
             Some(&c.iss),
@@ -411,7 +416,7 @@ impl Profile for ClientAssertion {
         v: &Validation<Self>,
         now: NumericDate,
     ) -> Result<ClaimsSet, VerifyError> {
-        let c = ClaimsSet::from_json_slice_with(payload, &v.parse)?;
+        let c = ClaimsSet::from_json_slice_known(payload, &v.parse, &v.known)?;
         v.check_required(|claim| c.has(claim))?;
         let r = &c.registered;
         let (Some(iss), Some(sub)) = (&r.iss, &r.sub) else {
@@ -505,7 +510,7 @@ impl Profile for Jwt {
         v: &Validation<Self>,
         now: NumericDate,
     ) -> Result<ClaimsSet, VerifyError> {
-        let c = ClaimsSet::from_json_slice_with(payload, &v.parse)?;
+        let c = ClaimsSet::from_json_slice_known(payload, &v.parse, &v.known)?;
         v.check_required(|claim| c.has(claim))?;
         let r = &c.registered;
         v.check_common(r.iss.as_ref(), r.aud.as_ref(), r.exp, r.nbf, r.iat, now)?;
