@@ -396,16 +396,15 @@ impl<'de> SeenNames<'de> {
 
     fn insert(&mut self, name: Cow<'de, str>) {
         if !self.in_set {
-            if let Cow::Borrowed(b) = name {
-                if let (Some(f), Some(n)) = (
-                    self.fingerprints.get_mut(self.len),
-                    self.names.get_mut(self.len),
-                ) {
-                    *f = fingerprint(b);
-                    *n = b;
-                    self.len += 1;
-                    return;
-                }
+            if let (Cow::Borrowed(b), Some(f), Some(n)) = (
+                &name,
+                self.fingerprints.get_mut(self.len),
+                self.names.get_mut(self.len),
+            ) {
+                *f = fingerprint(b);
+                *n = b;
+                self.len += 1;
+                return;
             }
             let linear = self.names.iter().take(self.len);
             self.set.extend(linear.map(|n| Cow::Borrowed(*n)));
