@@ -6,6 +6,7 @@
 //! cargo xtask fuzz [--smoke] [--time SECS] [TARGET]
 //! cargo xtask interop                   JWT interop with PyJWT, jwcrypto, npm jose
 //! cargo xtask bench [jose] [ALG]         audex-jose against its peers and the ring floor
+//! cargo xtask bench policy|stages        policy decisions; where an HS256 verify spends its time
 //! ```
 //!
 //! Only `std` is used, so the tool builds in seconds on a fresh machine.
@@ -36,6 +37,8 @@ commands:
                                   run the cargo-fuzz targets (nightly); --smoke: ~20 s each
   interop                         JWT interop both ways with PyJWT, jwcrypto and npm jose
   bench [jose] [ALG]              audex-jose vs jsonwebtoken, jwt-simple and the ring floor
+  bench policy                    policy decisions from 10 to 10,000 clients and targets
+  bench stages                    the stages of one HS256 access-token verify, timed apart
 ";
 
 fn main() -> ExitCode {
@@ -111,13 +114,16 @@ fn bench(args: &[String]) -> Result<()> {
         "--manifest-path",
         "xtask/bench/Cargo.toml",
         "--bin",
-        "audex-bench",
-        "--",
     ];
-    if args.is_empty() {
-        cmd.push("jose");
+    if args.first().is_some_and(|a| a == "stages") {
+        cmd.push("stages");
+    } else {
+        cmd.extend(["audex-bench", "--"]);
+        if args.is_empty() {
+            cmd.push("jose");
+        }
+        cmd.extend(args.iter().map(String::as_str));
     }
-    cmd.extend(args.iter().map(String::as_str));
     run(&root, "cargo", &cmd, &[])
 }
 

@@ -53,7 +53,7 @@ fn typical(now: u64) -> Typical {
     }
 }
 
-/// Median nanoseconds per call of `f`, over 9 batches of ~25 ms each.
+/// Median nanoseconds per call of `f`, over 9 batches of ~25 ms each (policy bench).
 pub(crate) fn measure<R>(mut f: impl FnMut() -> R) -> f64 {
     let start = Instant::now();
     let mut n = 0u64;
@@ -74,6 +74,55 @@ pub(crate) fn measure<R>(mut f: impl FnMut() -> R) -> f64 {
         .collect();
     samples.sort_by(f64::total_cmp);
     samples[4]
+}
+
+/// A benchmarked operation: `None` when the implementation cannot run this case.
+type Op<'a> = Option<Box<dyn FnMut() -> bool + 'a>>;
+
+/// Times several implementations of one operation **interleaved**: every round runs
+/// one ~20 ms batch of each in turn, so a slow phase of the shared machine hits all
+/// of them alike and the ratios stay meaningful. Returns the median of 11 rounds per
+/// implementation, in ns per call.
+fn measure_interleaved(ops: &mut [(&'static str, Op<'_>)]) -> Vec<Result> {
+    const ROUNDS: usize = 11;
+    let batches: Vec<u64> = ops
+        .iter_mut()
+        .map(|(_, op)| match op {
+            Some(f) => {
+                let start = Instant::now();
+                let mut n = 0u64;
+                while start.elapsed() < Duration::from_millis(10) {
+                    black_box(f());
+                    n += 1;
+                }
+                let per = start.elapsed().as_nanos() as f64 / n as f64;
+                ((20_000_000.0 / per) as u64).max(1)
+            }
+            None => 0,
+        })
+        .collect();
+    let mut samples: Vec<Vec<f64>> = vec![Vec::with_capacity(ROUNDS); ops.len()];
+    for _ in 0..ROUNDS {
+        for (i, (_, op)) in ops.iter_mut().enumerate() {
+            if let Some(f) = op {
+                let t = Instant::now();
+                for _ in 0..batches[i] {
+                    black_box(f());
+                }
+                samples[i].push(t.elapsed().as_nanos() as f64 / batches[i] as f64);
+            }
+        }
+    }
+    ops.iter()
+        .zip(samples)
+        .map(|((name, op), mut s)| {
+            s.sort_by(f64::total_cmp);
+            Result {
+                name,
+                ns: op.as_ref().map(|_| s[ROUNDS / 2]),
+            }
+        })
+        .collect()
 }
 
 struct Keys {
@@ -415,7 +464,9 @@ fn main() {
     let c = typical(now_s);
     let claims_json = serde_json::to_vec(&c).unwrap();
     let at = AccessTokenClaims::from_json_slice(&claims_json).unwrap();
-    println!("audex-jose benchmark: one process, one run; median of 9 batches of ~25 ms");
+    println!(
+        "audex-jose benchmark: one process, one run; implementations interleaved, median of 11 rounds of ~20 ms batches"
+    );
     println!(
         "token: RFC 9068 access token, claims {} bytes (iss, sub, 2 aud, exp, iat, scope, client_id, jti)",
         claims_json.len()
@@ -462,28 +513,30 @@ fn main() {
         let simple = jwt_simple_verify(alg, &k, &token);
         let simple_ok = simple.as_ref().map(|f| f());
 
-        let mut verify = vec![
-            Result {
-                name: "floor (ring)",
-                ns: Some(measure(|| floor_verify(&floor, &token))),
-            },
-            Result {
-                name: "audex",
-                ns: Some(measure(|| validation.verify(&token, &keys, now).is_ok())),
-            },
-        ];
-        verify.push(Result {
-            name: "jsonwebtoken",
-            ns: (jwt_ok == Some(true)).then(|| {
-                measure(|| {
-                    jsonwebtoken::decode::<Typical>(&token, dk.as_ref().unwrap(), &jv).is_ok()
-                })
-            }),
-        });
-        verify.push(Result {
-            name: "jwt-simple",
-            ns: (simple_ok == Some(true)).then(|| measure(simple.as_ref().unwrap())),
-        });
+        let verify = measure_interleaved(&mut [
+            (
+                "floor (ring)",
+                Some(Box::new(|| floor_verify(&floor, &token)) as Box<dyn FnMut() -> bool>),
+            ),
+            (
+                "audex",
+                Some(Box::new(|| validation.verify(&token, &keys, now).is_ok())),
+            ),
+            (
+                "jsonwebtoken",
+                dk.as_ref().filter(|_| jwt_ok == Some(true)).map(|d| {
+                    Box::new(|| jsonwebtoken::decode::<Typical>(&token, d, &jv).is_ok())
+                        as Box<dyn FnMut() -> bool>
+                }),
+            ),
+            (
+                "jwt-simple",
+                simple
+                    .as_ref()
+                    .filter(|_| simple_ok == Some(true))
+                    .map(|f| Box::new(f) as Box<dyn FnMut() -> bool>),
+            ),
+        ]);
 
         let input = token.rsplit_once('.').unwrap().0.to_owned();
         let fs = floor_signer(alg, &k);
@@ -491,29 +544,38 @@ fn main() {
         header.typ = Some("at+jwt".into());
         header.kid = Some("bench-key".into());
         let simple_sign = jwt_simple_sign(alg, &k, &c);
-        let sign = vec![
-            Result {
-                name: "floor (ring)",
-                ns: Some(measure(|| floor_sign(&fs, &rng, &input))),
-            },
-            Result {
-                name: "audex",
-                ns: Some(measure(|| {
-                    audex_jose::sign_access_token(&at, &k.audex).unwrap()
+        let jwt_sign_ok = ek
+            .as_ref()
+            .is_some_and(|e| jsonwebtoken::encode(&header, &c, e).is_ok());
+        let sign = measure_interleaved(&mut [
+            (
+                "floor (ring)",
+                Some(Box::new(|| {
+                    black_box(floor_sign(&fs, &rng, &input));
+                    true
+                }) as Box<dyn FnMut() -> bool>),
+            ),
+            (
+                "audex",
+                Some(Box::new(|| {
+                    audex_jose::sign_access_token(&at, &k.audex).is_ok()
                 })),
-            },
-            Result {
-                name: "jsonwebtoken",
-                ns: ek.as_ref().and_then(|e| {
-                    jsonwebtoken::encode(&header, &c, e).ok()?;
-                    Some(measure(|| jsonwebtoken::encode(&header, &c, e).unwrap()))
+            ),
+            (
+                "jsonwebtoken",
+                ek.as_ref().filter(|_| jwt_sign_ok).map(|e| {
+                    Box::new(|| jsonwebtoken::encode(&header, &c, e).is_ok())
+                        as Box<dyn FnMut() -> bool>
                 }),
-            },
-            Result {
-                name: "jwt-simple",
-                ns: simple_sign.as_ref().filter(|f| f()).map(|f| measure(f)),
-            },
-        ];
+            ),
+            (
+                "jwt-simple",
+                simple_sign
+                    .as_ref()
+                    .filter(|f| f())
+                    .map(|f| Box::new(f) as Box<dyn FnMut() -> bool>),
+            ),
+        ]);
         for (op, rows) in [("verify", &verify), ("sign", &sign)] {
             let floor_ns = rows[0].ns.unwrap();
             for r in rows.iter() {
