@@ -53,27 +53,14 @@ fn typical(now: u64) -> Typical {
     }
 }
 
-/// Median nanoseconds per call of `f`, over 9 batches of ~25 ms each (policy bench).
+/// Median nanoseconds per call of `f` (see [`measure_interleaved`]), for benches that
+/// time one implementation.
 pub(crate) fn measure<R>(mut f: impl FnMut() -> R) -> f64 {
-    let start = Instant::now();
-    let mut n = 0u64;
-    while start.elapsed() < Duration::from_millis(15) {
+    let op: Box<dyn FnMut() -> bool + '_> = Box::new(|| {
         black_box(f());
-        n += 1;
-    }
-    let per = start.elapsed().as_nanos() as f64 / n as f64;
-    let batch = ((25_000_000.0 / per) as u64).max(1);
-    let mut samples: Vec<f64> = (0..9)
-        .map(|_| {
-            let t = Instant::now();
-            for _ in 0..batch {
-                black_box(f());
-            }
-            t.elapsed().as_nanos() as f64 / batch as f64
-        })
-        .collect();
-    samples.sort_by(f64::total_cmp);
-    samples[4]
+        true
+    });
+    measure_interleaved(&mut [("", Some(op))])[0].ns.unwrap()
 }
 
 /// A benchmarked operation: `None` when the implementation cannot run this case.

@@ -2,6 +2,9 @@
 //! time above the HMAC goes: `cargo xtask bench stages`. Each line is the best of 7
 //! runs of 200,000 calls; the stages overlap (a parse includes its decode), so they
 //! do not add up to the full verify.
+//!
+//! `stages --loop N` only runs N full verifies, as a target for `perf record` or
+//! `valgrind --tool=callgrind`.
 #![allow(clippy::unwrap_used, clippy::print_stdout, reason = "bench tool")]
 use std::hint::black_box;
 use std::time::Instant;
@@ -36,6 +39,16 @@ fn main() {
         StringOrUri::new("https://api.example.com/orders").unwrap(),
     );
     let now = NumericDate::from_secs(1_900_000_100).unwrap();
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, flag, count] = args.as_slice() {
+        assert_eq!(flag, "--loop", "usage: stages [--loop N]");
+        let count: u32 = count.parse().unwrap();
+        let ok = (0..count)
+            .filter(|_| v.verify(black_box(&token), &keys, now).is_ok())
+            .count();
+        assert_eq!(ok, count as usize);
+        return;
+    }
     let n = 200_000;
     let opts = JwsOptions::default();
     let (si, sig) = token.rsplit_once('.').unwrap();
