@@ -82,6 +82,17 @@ fn compact_form_is_strict() {
         parse(&format!("{token}.x")).unwrap_err(),
         JwsError::PartCount { parts: 4 }
     );
+    assert_eq!(
+        parse(&format!("{h}.{p}.x.{s}")).unwrap_err(),
+        JwsError::PartCount { parts: 4 }
+    );
+    assert_eq!(parse("abc").unwrap_err(), JwsError::PartCount { parts: 1 });
+    // No supported key signs more than 1024 bytes (RSA-8192): a longer signature is
+    // refused before any key is looked at.
+    assert_eq!(
+        parse(&format!("{h}.{p}.{}", "A".repeat(1368))).unwrap_err(),
+        JwsError::SignatureTooLong { limit: 1024 }
+    );
     for bad in [
         format!("{h}=.{p}.{s}"),
         format!("{h}.{p}.{s}="),
