@@ -231,14 +231,6 @@ impl<'de> Member<'de> {
             Self::Other(v) => Err(v),
         }
     }
-
-    /// The JSON type of the value.
-    pub fn json_type(&self) -> JsonType {
-        match self {
-            Self::Str(_) => JsonType::String,
-            Self::Other(v) => JsonType::of(v),
-        }
-    }
 }
 
 /// Parses `bytes` as a strict JSON object (same rules as [`parse_object`]) and hands

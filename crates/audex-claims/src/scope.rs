@@ -268,12 +268,17 @@ impl Scope {
         if self.contains(token) {
             return false;
         }
+        self.push(token);
+        true
+    }
+
+    /// Appends `token`, which must be a valid scope-token not already present.
+    fn push(&mut self, token: &str) {
         if !self.wire.is_empty() {
             self.wire.push(' ');
         }
         self.wire.push_str(token);
         self.len += 1;
-        true
     }
 
     /// Whether `token` is in the scope (byte-for-byte comparison).
@@ -310,13 +315,9 @@ impl Scope {
 
     fn filtered(&self, keep: impl Fn(&str) -> bool) -> Scope {
         let mut out = Scope::empty();
+        // Tokens of a set are distinct: no need to look for repeats.
         for t in self.iter().filter(|t| keep(t)) {
-            // Tokens of a set are distinct: no need to look for repeats.
-            if !out.wire.is_empty() {
-                out.wire.push(' ');
-            }
-            out.wire.push_str(t);
-            out.len += 1;
+            out.push(t);
         }
         out
     }
