@@ -137,21 +137,46 @@ pub enum JsonError {
 }
 
 /// Displays at most 64 characters of a string taken from untrusted input, with `…`
-/// when cut. Used in error messages so hostile input cannot flood logs.
+/// when cut, and with every control character (C0, DEL, C1: NUL, CR, LF, ESC for ANSI
+/// sequences…) and every bidi formatting character written as a `\u{…}` escape (and
+/// `\` as `\\`), so hostile input can neither flood nor forge log lines
+/// (STS-LOG-1).
+///
+/// ```
+/// use audex_claims::json::Truncated;
+///
+/// let shown = Truncated("kid\n2026-01-01 INFO forged\u{1b}[31m\u{202e}").to_string();
+/// assert_eq!(shown, "kid\\u{a}2026-01-01 INFO forged\\u{1b}[31m\\u{202e}");
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Truncated<'a>(pub &'a str);
 
+/// Whether `c` must not reach a log line as is: controls and bidi formatting.
+pub(crate) fn is_unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
 impl fmt::Display for Truncated<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write as _;
         const MAX: usize = 64;
-        let mut chars = self.0.char_indices();
-        match chars.nth(MAX) {
-            None => f.write_str(self.0),
-            Some((cut, _)) => {
-                let head = self.0.get(..cut).unwrap_or_default();
-                write!(f, "{head}…")
+        for (n, c) in self.0.chars().enumerate() {
+            if n == MAX {
+                return f.write_char('…');
+            }
+            if c == '\\' {
+                f.write_str("\\\\")?;
+            } else if is_unsafe_char(c) {
+                write!(f, "\\u{{{:x}}}", u32::from(c))?;
+            } else {
+                f.write_char(c)?;
             }
         }
+        Ok(())
     }
 }
 

@@ -313,6 +313,13 @@ pub enum Rejection {
         /// Which check failed.
         reason: String,
     },
+    /// The request is unacceptable for a reason that lies in neither token, such as a
+    /// `requested_token_type` the server cannot issue (`invalid_request`).
+    #[error("request rejected: {reason}")]
+    Request {
+        /// Why.
+        reason: String,
+    },
     /// A requested `audience` or `resource` is unacceptable (RFC 8693 §2.2.2:
     /// `invalid_target`).
     #[error("target \"{target}\" rejected: {reason}")]
@@ -346,7 +353,9 @@ impl Rejection {
     /// The RFC error code.
     pub fn error_code(&self) -> ErrorCode {
         match self {
-            Self::SubjectToken { .. } | Self::ActorToken { .. } => ErrorCode::InvalidRequest,
+            Self::SubjectToken { .. } | Self::ActorToken { .. } | Self::Request { .. } => {
+                ErrorCode::InvalidRequest
+            }
             Self::Target { .. } => ErrorCode::InvalidTarget,
             Self::Scope { .. } => ErrorCode::InvalidScope,
             Self::UnauthorizedClient { .. } => ErrorCode::UnauthorizedClient,

@@ -578,6 +578,17 @@ pub enum VerifyError {
         /// The issuer the key set is bound to.
         key_issuer: String,
     },
+    /// The token's `iss` is not the issuer whose keys verified it (BCP-ISS-1,
+    /// RFC 8725 §3.8): one issuer's key must never vouch for another issuer's token.
+    #[error("token iss is not the issuer \"{key_issuer}\" whose keys verified it")]
+    IssuerKeyMismatch {
+        /// The issuer the verifying key set is bound to.
+        key_issuer: String,
+    },
+    /// A validation that accepts several issuers was given a key set bound to none,
+    /// so nothing ties a key to the issuer it may speak for (BCP-ISS-1).
+    #[error("a validation accepting several issuers needs a key set bound to one of them (KeySet::for_issuer)")]
+    UnboundKeySet,
     /// `typ` does not fit the validation profile (BCP-TYP-1, AT-TYP-1).
     #[error("typ {} is not accepted here; expected {expected}", found.as_deref().map_or("(absent)".to_owned(), |t| format!("\"{}\"", audex_claims::json::Truncated(t))))]
     WrongType {

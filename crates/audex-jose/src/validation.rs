@@ -29,9 +29,17 @@ pub struct Verified<T> {
     header: Header,
     claims: T,
     key_id: Option<std::sync::Arc<str>>,
+    key_issuer: Option<StringOrUri>,
 }
 
 impl<T> Verified<T> {
+    /// The issuer the verifying key set is bound to ([`KeySet::for_issuer`]), if it is
+    /// bound. When present it equals the token's `iss` (BCP-ISS-1): a policy may rely
+    /// on it to know whose keys vouched for the token.
+    pub fn key_issuer(&self) -> Option<&StringOrUri> {
+        self.key_issuer.as_ref()
+    }
+
     /// The protected header.
     pub fn header(&self) -> &Header {
         &self.header
@@ -74,6 +82,8 @@ pub trait Profile: sealed::Sealed {
     ) -> Result<Self::Claims, VerifyError>
     where
         Self: Sized;
+    #[doc(hidden)]
+    fn issuer_of(claims: &Self::Claims) -> Option<&StringOrUri>;
 }
 
 /// RFC 9068 JWT access tokens: `typ` `at+jwt`, required claims, exact `iss`, `aud`
@@ -225,10 +235,17 @@ impl<P> Validation<P> {
     where
         P: Profile + Sized,
     {
-        if let Some(bound) = keys.issuer().filter(|b| !self.issuers.contains(b)) {
-            return Err(VerifyError::WrongIssuerKeys {
-                key_issuer: bound.as_str().to_owned(),
-            });
+        // BCP-ISS-1: a bound key set must belong to an accepted issuer, and a
+        // validation accepting several issuers must be handed a bound set, or one
+        // issuer's key could vouch for another issuer's token.
+        match keys.issuer() {
+            Some(bound) if !self.issuers.is_empty() && !self.issuers.contains(bound) => {
+                return Err(VerifyError::WrongIssuerKeys {
+                    key_issuer: crate::jws::sanitize(bound.as_str()),
+                });
+            }
+            None if self.issuers.len() > 1 => return Err(VerifyError::UnboundKeySet),
+            _ => {}
         }
         let opts = JwsOptions {
             max_token_bytes: self.max_token_bytes,
@@ -243,10 +260,19 @@ impl<P> Validation<P> {
         let verified = jws.verify(keys)?;
         let (header, payload, key_id) = verified.into_parts();
         let claims = P::claims(&payload, self, now)?;
+        let key_issuer = keys.issuer().cloned();
+        if let Some(bound) = &key_issuer
+            && P::issuer_of(&claims) != Some(bound)
+        {
+            return Err(VerifyError::IssuerKeyMismatch {
+                key_issuer: crate::jws::sanitize(bound.as_str()),
+            });
+        }
         Ok(Verified {
             header,
             claims,
             key_id,
+            key_issuer,
         })
     }
 
@@ -356,6 +382,10 @@ impl Profile for AccessToken {
         v.check_scope(c.scope.as_ref())?;
         Ok(c)
     }
+
+    fn issuer_of(claims: &AccessTokenClaims) -> Option<&StringOrUri> {
+        Some(&claims.iss)
+    }
 }
 
 impl Validation<ClientAssertion> {
@@ -456,6 +486,10 @@ impl Profile for ClientAssertion {
         }
         Ok(c)
     }
+
+    fn issuer_of(claims: &ClaimsSet) -> Option<&StringOrUri> {
+        claims.registered.iss.as_ref()
+    }
 }
 
 impl Validation<Jwt> {
@@ -522,6 +556,10 @@ impl Profile for Jwt {
             v.check_scope(scope.as_ref())?;
         }
         Ok(c)
+    }
+
+    fn issuer_of(claims: &ClaimsSet) -> Option<&StringOrUri> {
+        claims.registered.iss.as_ref()
     }
 }
 

@@ -7,5 +7,5 @@ pub mod realm;
 pub use decision::{Decision, ExchangeInput, IssuePlan, Requester, Rule, Step};
 pub use realm::{
     Client, ClientAuth, ClientKind, ExchangePermission, GrantKind, Limits, LoadError, Realm,
-    ScopeMode, Target, TokenSettings, TrustedIssuer,
+    ScopeMode, SubjectMapping, Target, TokenSettings, TrustedIssuer,
 };

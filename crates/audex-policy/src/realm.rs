@@ -149,6 +149,8 @@ struct FileExchange {
     #[serde(default)]
     targets: Vec<Spanned<String>>,
     #[serde(default)]
+    client_scopes: Vec<Spanned<String>>,
+    #[serde(default)]
     delegation: bool,
     #[serde(default)]
     impersonation: bool,
@@ -156,6 +158,8 @@ struct FileExchange {
     chaining: bool,
     #[serde(default)]
     allow_public: bool,
+    #[serde(default)]
+    third_party_actors: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -166,6 +170,11 @@ struct FileTrustedIssuer {
     jwks_uri: Option<String>,
     #[serde(default)]
     accepted_audiences: Vec<Spanned<String>>,
+    #[serde(default)]
+    clients: Vec<Spanned<String>>,
+    subject_prefix: Option<Spanned<String>>,
+    #[serde(default)]
+    keep_subject: bool,
 }
 
 /// A realm that failed to load: where and why.
@@ -219,12 +228,19 @@ pub struct Target {
 }
 
 /// What a client may do with token exchange.
+///
+/// For token exchange the obtainable targets are exactly the permission's `targets`
+/// plus the audiences of the client scopes the permission itself lists; the client's
+/// `allowed_audiences` and its own `client_scopes` govern `client_credentials` only.
 #[derive(Clone, Debug, Default)]
 pub struct ExchangePermission {
     /// Targets it may exchange for (indexes).
     pub(crate) targets: HashSet<usize>,
     /// The same, in file order (for the default-target rule and messages).
     pub(crate) target_order: Vec<usize>,
+    /// Scopes it may hold on exchanged tokens: the client's default and optional
+    /// scopes plus those of the permission's client scopes.
+    pub(crate) allowed_scopes: Scope,
     /// Delegation (with `actor_token`) allowed.
     pub delegation: bool,
     /// Impersonation (without `actor_token`) allowed.
@@ -233,6 +249,18 @@ pub struct ExchangePermission {
     pub chaining: bool,
     /// Public (unauthenticated) use allowed.
     pub allow_public: bool,
+    /// An actor token need not be the requester's own (POL-ACTOR-1 loosened).
+    pub third_party_actors: bool,
+}
+
+/// How a trusted issuer's subjects are named in tokens this realm issues.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SubjectMapping {
+    /// `sub` becomes the prefix followed by the foreign `sub` (the default way, and
+    /// required unless keeping is written explicitly).
+    Prefix(String),
+    /// `sub` is kept as the foreign issuer wrote it (`keep_subject = true`).
+    Keep,
 }
 
 /// A trusted external issuer (cross-issuer exchange).
@@ -244,8 +272,13 @@ pub struct TrustedIssuer {
     pub jwks: Option<String>,
     /// Where its JWK Set lives, if fetched by the server.
     pub jwks_uri: Option<String>,
-    /// Which of its audiences we accept (one must be in the subject token's `aud`).
+    /// Which of its audiences we accept (one must be in the token's `aud`); never
+    /// empty.
     pub accepted_audiences: Vec<String>,
+    /// The local clients allowed to present its tokens; never empty.
+    pub clients: Vec<String>,
+    /// How its subjects are named in issued tokens.
+    pub subject: SubjectMapping,
 }
 
 /// Token lifetimes and algorithm.
@@ -418,6 +451,10 @@ impl Realm {
             if aud.is_empty() {
                 return Err(loc.spanned(&t.audience, "empty audience"));
             }
+            // Issued tokens carry this value in `aud`: it must pass audex's own
+            // strict StringOrURI check, or the realm would mint tokens audex rejects.
+            StringOrUri::new(aud.clone())
+                .map_err(|e| loc.spanned(&t.audience, format!("audience: {e}")))?;
             let idx = realm.targets.len();
             if realm.by_audience.insert(aud.clone(), idx).is_some() {
                 return Err(
@@ -524,14 +561,16 @@ impl Realm {
         // Exchange permissions.
         for x in &raw.exchanges {
             let client = x.client.get_ref();
-            if !realm.clients.contains_key(client) {
+            let Some(c) = realm.clients.get(client) else {
                 return Err(loc.spanned(&x.client, format!("undefined client \"{client}\"")));
-            }
+            };
             let mut p = ExchangePermission {
                 delegation: x.delegation,
                 impersonation: x.impersonation,
                 chaining: x.chaining,
                 allow_public: x.allow_public,
+                third_party_actors: x.third_party_actors,
+                allowed_scopes: c.default_scopes.union(&c.optional_scopes),
                 ..ExchangePermission::default()
             };
             for t in &x.targets {
@@ -539,6 +578,22 @@ impl Realm {
                 if p.targets.insert(idx) {
                     p.target_order.push(idx);
                 }
+            }
+            for name in &x.client_scopes {
+                let (auds, scopes) = client_scopes.get(name.get_ref()).ok_or_else(|| {
+                    loc.spanned(
+                        name,
+                        format!("undefined client scope \"{}\"", name.get_ref()),
+                    )
+                })?;
+                let mut auds: Vec<usize> = auds.iter().copied().collect();
+                auds.sort_unstable();
+                for idx in auds {
+                    if p.targets.insert(idx) {
+                        p.target_order.push(idx);
+                    }
+                }
+                p.allowed_scopes = p.allowed_scopes.union(scopes);
             }
             if realm.exchanges.insert(client.clone(), p).is_some() {
                 return Err(loc.spanned(
@@ -564,6 +619,51 @@ impl Realm {
             if t.jwks.is_none() && t.jwks_uri.is_none() {
                 return Err(loc.spanned(&t.issuer, "a trusted issuer needs jwks or jwks_uri"));
             }
+            // POL-XISS-2: whom its tokens must be addressed to, who may present them,
+            // and how its subjects are named here are all explicit.
+            if t.accepted_audiences.is_empty() {
+                return Err(loc.spanned(
+                    &t.issuer,
+                    "a trusted issuer needs a non-empty accepted_audiences (its tokens must be addressed to this realm)",
+                ));
+            }
+            for a in &t.accepted_audiences {
+                StringOrUri::new(a.get_ref().clone())
+                    .map_err(|e| loc.spanned(a, format!("accepted audience: {e}")))?;
+            }
+            if t.clients.is_empty() {
+                return Err(loc.spanned(
+                    &t.issuer,
+                    "a trusted issuer needs a non-empty clients list (the local clients that may present its tokens)",
+                ));
+            }
+            for c in &t.clients {
+                if !realm.clients.contains_key(c.get_ref()) {
+                    return Err(loc.spanned(c, format!("undefined client \"{}\"", c.get_ref())));
+                }
+            }
+            let subject = match (&t.subject_prefix, t.keep_subject) {
+                (Some(p), false) => {
+                    let prefix = p.get_ref();
+                    if prefix.is_empty() || StringOrUri::new(format!("{prefix}x")).is_err() {
+                        return Err(loc.spanned(
+                            p,
+                            "subject_prefix must be non-empty and form a valid StringOrURI with a subject after it",
+                        ));
+                    }
+                    SubjectMapping::Prefix(prefix.clone())
+                }
+                (None, true) => SubjectMapping::Keep,
+                (Some(p), true) => {
+                    return Err(loc.spanned(p, "subject_prefix and keep_subject = true exclude each other"));
+                }
+                (None, false) => {
+                    return Err(loc.spanned(
+                        &t.issuer,
+                        "a trusted issuer needs subject_prefix (or keep_subject = true, written explicitly) so its subjects cannot pose as local ones",
+                    ));
+                }
+            };
             let ti = TrustedIssuer {
                 issuer: iss.clone(),
                 jwks: t.jwks.clone(),
@@ -573,6 +673,8 @@ impl Realm {
                     .iter()
                     .map(|a| a.get_ref().clone())
                     .collect(),
+                clients: t.clients.iter().map(|c| c.get_ref().clone()).collect(),
+                subject,
             };
             if realm.trusted.insert(iss.clone(), ti).is_some() {
                 return Err(loc.spanned(&t.issuer, format!("duplicate trusted issuer \"{iss}\"")));

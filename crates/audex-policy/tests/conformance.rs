@@ -420,6 +420,8 @@ fn foreign_issuers_only_when_trusted() {
 issuer = "https://idp.partner.example"
 jwks_uri = "https://idp.partner.example/jwks"
 accepted_audiences = ["https://sts.example"]
+clients = ["service-b"]
+subject_prefix = "partner:"
 "#,
     );
     assert!(exchange(&trusting, "service-b", &token, None, &request()).is_granted());
@@ -495,6 +497,7 @@ fn decisions_list_every_rule_and_the_deciding_one() {
             Rule::ExchangePermission,
             Rule::SubjectIssuer,
             Rule::SubjectAudience,
+            Rule::SubjectIdentity,
             Rule::Chaining,
             Rule::ExchangeMode,
             Rule::ActorChain,

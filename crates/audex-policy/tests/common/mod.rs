@@ -34,7 +34,8 @@ pub struct Issuer {
 impl Issuer {
     pub fn new(iss: &str) -> Self {
         let key = SigningKey::generate(Algorithm::ES256).unwrap().0;
-        let keys = KeySet::new(vec![key.verifying_key().unwrap()]);
+        let keys = KeySet::new(vec![key.verifying_key().unwrap()])
+            .for_issuer(StringOrUri::new(iss.to_owned()).unwrap());
         Self {
             iss: iss.to_owned(),
             key,
@@ -64,8 +65,10 @@ impl Issuer {
             .unwrap()
     }
 
+    /// The issuer's verification keys, bound to its issuer identifier.
     pub fn key_set(&self) -> KeySet {
         KeySet::new(vec![self.key.verifying_key().unwrap()])
+            .for_issuer(StringOrUri::new(self.iss.clone()).unwrap())
     }
 
     pub fn sign(&self, claims: &AccessTokenClaims) -> String {
