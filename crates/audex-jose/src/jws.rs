@@ -587,7 +587,9 @@ pub enum VerifyError {
     },
     /// A validation that accepts several issuers was given a key set bound to none,
     /// so nothing ties a key to the issuer it may speak for (BCP-ISS-1).
-    #[error("a validation accepting several issuers needs a key set bound to one of them (KeySet::for_issuer)")]
+    #[error(
+        "a validation accepting several issuers needs a key set bound to one of them (KeySet::for_issuer)"
+    )]
     UnboundKeySet,
     /// `typ` does not fit the validation profile (BCP-TYP-1, AT-TYP-1).
     #[error("typ {} is not accepted here; expected {expected}", found.as_deref().map_or("(absent)".to_owned(), |t| format!("\"{}\"", audex_claims::json::Truncated(t))))]

@@ -636,6 +636,47 @@ fn keys_come_from_the_expected_issuers_set() {
     ));
 }
 
+// conformance: BCP-ISS-1
+#[test]
+fn one_issuers_key_never_verifies_another_issuers_token() {
+    let partner_key = es256();
+    const PARTNER: &str = "https://partner.example";
+    let both = at_validation().issuer(sou(PARTNER));
+    // The partner signs a token that names our issuer.
+    let forged = signed_at(&at_claims(), &partner_key, Some("at+jwt"));
+    let partner_keys = keys_of(&partner_key).for_issuer(sou(PARTNER));
+    assert_eq!(
+        both.verify(&forged, &partner_keys, now()).unwrap_err(),
+        VerifyError::IssuerKeyMismatch {
+            key_issuer: PARTNER.into()
+        }
+    );
+    // Unbound keys and several accepted issuers: nothing ties key to issuer.
+    assert_eq!(
+        both.verify(&forged, &keys_of(&partner_key), now())
+            .unwrap_err(),
+        VerifyError::UnboundKeySet
+    );
+    // The partner's own token verifies with its bound keys, and says whose keys.
+    let mut c = at_claims();
+    c["iss"] = json!(PARTNER);
+    let theirs = signed_at(&c, &partner_key, Some("at+jwt"));
+    let v = both.verify(&theirs, &partner_keys, now()).unwrap();
+    assert_eq!(v.key_issuer().map(|i| i.as_str()), Some(PARTNER));
+    // A single-issuer validation with unbound keys still works (the iss check holds).
+    assert_eq!(
+        at_validation()
+            .verify(
+                &signed_at(&at_claims(), &partner_key, Some("at+jwt")),
+                &keys_of(&partner_key),
+                now()
+            )
+            .unwrap()
+            .key_issuer(),
+        None
+    );
+}
+
 // conformance: BCP-AUD-1
 #[test]
 fn configured_audience_makes_aud_required() {

@@ -12,7 +12,9 @@ use audex_jose::Verified;
 
 use audex_claims::json::Truncated;
 
-use crate::realm::{Client, ClientKind, GrantKind, Realm, ScopeMode, SubjectMapping, TrustedIssuer};
+use crate::realm::{
+    Client, ClientKind, GrantKind, Realm, ScopeMode, SubjectMapping, TrustedIssuer,
+};
 
 /// A rule of the engine, in evaluation order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -216,7 +218,6 @@ impl fmt::Display for Decision {
         Ok(())
     }
 }
-
 
 /// Who is asking: the client id, and whether it authenticated.
 #[derive(Clone, Copy, Debug)]
@@ -449,7 +450,10 @@ impl Realm {
                 },
             ));
         };
-        trace.pass(Rule::KnownClient, format!("client \"{}\" is registered", c.id));
+        trace.pass(
+            Rule::KnownClient,
+            format!("client \"{}\" is registered", c.id),
+        );
         let auth = match c.kind {
             ClientKind::Confidential if !requester.authenticated => Err(Rejection::Client {
                 reason: format!("confidential client \"{}\" did not authenticate", c.id),
@@ -679,7 +683,10 @@ impl Realm {
                         Ok(s) => {
                             trace.pass(
                                 Rule::SubjectIdentity,
-                                format!("foreign subject qualified as \"{}\"", Truncated(s.as_str())),
+                                format!(
+                                    "foreign subject qualified as \"{}\"",
+                                    Truncated(s.as_str())
+                                ),
                             );
                             s
                         }
@@ -687,7 +694,9 @@ impl Realm {
                             return trace.fail(
                                 Rule::SubjectIdentity,
                                 Rejection::SubjectToken {
-                                    reason: format!("qualified subject is not a valid StringOrURI: {e}"),
+                                    reason: format!(
+                                        "qualified subject is not a valid StringOrURI: {e}"
+                                    ),
                                 },
                             );
                         }
@@ -722,9 +731,10 @@ impl Realm {
                     },
                 );
             }
-            None if carries_chain => {
-                trace.pass(Rule::Chaining, "token carries act/may_act; chaining allowed for this client")
-            }
+            None if carries_chain => trace.pass(
+                Rule::Chaining,
+                "token carries act/may_act; chaining allowed for this client",
+            ),
             Some(_) if carries_chain => trace.pass(
                 Rule::Chaining,
                 "token carries act/may_act; delegation is checked by the actor rules",
@@ -803,7 +813,9 @@ impl Realm {
                 return trace.fail(
                     Rule::ActorToken,
                     Rejection::ActorToken {
-                        reason: "the actor token itself carries act; present the real actor's own token".into(),
+                        reason:
+                            "the actor token itself carries act; present the real actor's own token"
+                                .into(),
                     },
                 );
             }
@@ -816,7 +828,9 @@ impl Realm {
             } else if perm.third_party_actors {
                 trace.pass(
                     Rule::ActorToken,
-                    format!("actor token of another party; third_party_actors allowed for \"{id}\""),
+                    format!(
+                        "actor token of another party; third_party_actors allowed for \"{id}\""
+                    ),
                 );
             } else {
                 return trace.fail(
@@ -909,17 +923,18 @@ impl Realm {
                 trace.pass(Rule::Targets, d);
                 t
             }
-            Ok(_) => match perm.target_order.as_slice() {
-                [one] => {
-                    let name = self.target(*one).map_or("", |t| t.audience.as_str());
-                    trace.pass(
+            Ok(_) => {
+                match perm.target_order.as_slice() {
+                    [one] => {
+                        let name = self.target(*one).map_or("", |t| t.audience.as_str());
+                        trace.pass(
                         Rule::Targets,
                         format!("no target requested; the permission's only target \"{name}\" applies"),
                     );
-                    vec![*one]
-                }
-                [] => {
-                    return trace.fail(
+                        vec![*one]
+                    }
+                    [] => {
+                        return trace.fail(
                         Rule::Targets,
                         Rejection::Target {
                             target: String::new(),
@@ -928,9 +943,9 @@ impl Realm {
                             ),
                         },
                     );
-                }
-                many => {
-                    return trace.fail(
+                    }
+                    many => {
+                        return trace.fail(
                         Rule::Targets,
                         Rejection::Target {
                             target: String::new(),
@@ -940,8 +955,9 @@ impl Realm {
                             ),
                         },
                     );
+                    }
                 }
-            },
+            }
             Err(r) => return trace.fail(Rule::Targets, r),
         };
 

@@ -655,7 +655,10 @@ impl Realm {
                 }
                 (None, true) => SubjectMapping::Keep,
                 (Some(p), true) => {
-                    return Err(loc.spanned(p, "subject_prefix and keep_subject = true exclude each other"));
+                    return Err(loc.spanned(
+                        p,
+                        "subject_prefix and keep_subject = true exclude each other",
+                    ));
                 }
                 (None, false) => {
                     return Err(loc.spanned(

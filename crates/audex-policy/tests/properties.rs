@@ -1,12 +1,17 @@
 //! Property tests over generated realms and requests: a grant never carries a scope
-//! outside the subject's and the requester's, an audience outside the requester's
-//! targets, an `exp` past the subject's (or actor's), or an `act` deeper than the
-//! limit; the empty realm denies everything.
+//! outside subject ∩ client ∩ targets, an audience outside the exchange permission's
+//! targets, an `exp` past the subject's (or actor's), an `act` deeper than the limit,
+//! a refresh token with `act`, or a foreign subject unqualified; foreign tokens are
+//! only presented by the clients their trusted issuer names, and actor tokens are the
+//! requester's own unless third-party actors are allowed; the empty realm denies
+//! everything.
 //!
 //! The generator is biased toward permissive realms so that grants are frequent enough
-//! to test: a sample run of 512 cases gave 53 grants, and denials by every rule
-//! (targets 121, actor-chain 108, subject-audience 72, exchange-permission 58,
-//! exchange-mode 51, chaining 32, scope 17).
+//! to test: a sample run of 1,024 cases gave 67 grants (13 of them for a foreign
+//! subject, 18 with an actor) and denials by every rule (targets 185,
+//! subject-audience 150, actor-chain 149, exchange-permission 102, exchange-mode 85,
+//! subject-issuer 77, chaining 61, may-act 59, actor-token 49, actor-issuer 29,
+//! scope 12).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -34,12 +39,27 @@ fn issuer() -> &'static Issuer {
     I.get_or_init(|| Issuer::new("https://sts.example"))
 }
 
+const PARTNER: &str = "https://idp.partner.example";
+
+fn partner() -> &'static Issuer {
+    static I: OnceLock<Issuer> = OnceLock::new();
+    I.get_or_init(|| Issuer::new(PARTNER))
+}
+
+/// The partner, trusted by generated realms.
+#[derive(Clone, Debug)]
+struct GenTrust {
+    /// Local clients that may present its tokens (never empty).
+    clients: BTreeSet<usize>,
+    keep_subject: bool,
+}
+
 #[derive(Clone, Debug)]
 struct GenClient {
     default_scopes: BTreeSet<usize>,
     optional_scopes: BTreeSet<usize>,
     audiences: BTreeSet<usize>,
-    exchange: Option<(BTreeSet<usize>, bool, bool, bool)>,
+    exchange: Option<(BTreeSet<usize>, bool, bool, bool, bool)>,
 }
 
 #[derive(Clone, Debug)]
@@ -48,6 +68,8 @@ struct GenRealm {
     clients: Vec<GenClient>,
     max_depth: usize,
     lenient: bool,
+    refresh: bool,
+    trust: Option<GenTrust>,
 }
 
 fn subset(n: usize) -> impl Strategy<Value = BTreeSet<usize>> {
@@ -67,6 +89,7 @@ fn gen_realm() -> impl Strategy<Value = GenRealm> {
                     prop::bool::weighted(0.85),
                     prop::bool::weighted(0.85),
                     prop::bool::weighted(0.7),
+                    prop::bool::weighted(0.3),
                 ),
             ),
         )
@@ -81,13 +104,30 @@ fn gen_realm() -> impl Strategy<Value = GenRealm> {
             prop::collection::vec(client, 1..4),
             0usize..7,
             any::<bool>(),
+            any::<bool>(),
+            prop::option::weighted(
+                0.9,
+                (prop::collection::btree_set(0usize..3, 1..=3), any::<bool>()),
+            ),
         )
-            .prop_map(|(target_scopes, clients, max_depth, lenient)| GenRealm {
-                target_scopes,
-                clients,
-                max_depth,
-                lenient,
-            })
+            .prop_map(
+                |(target_scopes, clients, max_depth, lenient, refresh, trust)| {
+                    let n = clients.len();
+                    GenRealm {
+                        target_scopes,
+                        clients,
+                        max_depth,
+                        lenient,
+                        refresh,
+                        trust: trust
+                            .map(|(c, keep)| GenTrust {
+                                clients: c.into_iter().filter(|i| *i < n).collect(),
+                                keep_subject: keep,
+                            })
+                            .filter(|t| !t.clients.is_empty()),
+                    }
+                },
+            )
     })
 }
 
@@ -103,9 +143,10 @@ fn scope_names(set: &BTreeSet<usize>) -> String {
 
 fn to_toml(g: &GenRealm) -> String {
     let mut s = format!(
-        "issuer = \"https://sts.example\"\n[limits]\nmax_act_depth = {}\nscope_mode = \"{}\"\n",
+        "issuer = \"https://sts.example\"\n[limits]\nmax_act_depth = {}\nscope_mode = \"{}\"\nrefresh_on_exchange = {}\n",
         g.max_depth,
-        if g.lenient { "lenient" } else { "strict" }
+        if g.lenient { "lenient" } else { "strict" },
+        g.refresh,
     );
     for (i, sc) in g.target_scopes.iter().enumerate() {
         s += &format!(
@@ -122,12 +163,24 @@ fn to_toml(g: &GenRealm) -> String {
         );
     }
     for (i, c) in g.clients.iter().enumerate() {
-        if let Some((targets, deleg, imp, chain)) = &c.exchange {
+        if let Some((targets, deleg, imp, chain, third)) = &c.exchange {
             s += &format!(
-                "[[exchange]]\nclient = \"c{i}\"\ntargets = {}\ndelegation = {deleg}\nimpersonation = {imp}\nchaining = {chain}\n",
+                "[[exchange]]\nclient = \"c{i}\"\ntargets = {}\ndelegation = {deleg}\nimpersonation = {imp}\nchaining = {chain}\nthird_party_actors = {third}\n",
                 names(targets, "t")
             );
         }
+    }
+    if let Some(t) = &g.trust {
+        let jwks = partner().jwks_json();
+        s += &format!(
+            "[[trusted_issuer]]\nissuer = \"{PARTNER}\"\njwks = '{jwks}'\naccepted_audiences = [\"https://sts.example\"]\nclients = {}\n{}\n",
+            names(&t.clients, "c"),
+            if t.keep_subject {
+                "keep_subject = true"
+            } else {
+                "subject_prefix = \"partner:\""
+            },
+        );
     }
     s
 }
@@ -144,7 +197,7 @@ fn nested_act(depth: usize) -> serde_json::Value {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(1024))]
 
     #[test]
     fn grants_never_exceed_what_subject_and_realm_allow(
@@ -156,6 +209,10 @@ proptest! {
         act_depth in prop::sample::select(vec![0usize, 0, 0, 1, 2, 5, 6]),
         use_actor in any::<bool>(),
         actor_exp in 1u64..5000,
+        foreign_subject in prop::bool::weighted(0.3),
+        foreign_actor in prop::bool::weighted(0.2),
+        actor_is_own in prop::bool::weighted(0.8),
+        may_act in prop::sample::select(vec![None, None, None, Some("the-actor"), Some("someone-else")]),
         req_aud in prop::sample::select(vec![BTreeSet::new(), BTreeSet::from([0usize]), BTreeSet::from([1usize]), BTreeSet::from([0usize, 1]), BTreeSet::from([2usize]), BTreeSet::from([3usize])]),
         req_scope in prop::option::of(subset(SCOPES.len())),
     ) {
@@ -169,12 +226,24 @@ proptest! {
         }
         let aud: Vec<String> = subject_aud.iter().map(|i| format!("c{i}")).collect();
         let scope_text: Vec<&str> = subject_scope.iter().map(|i| SCOPES[*i]).collect();
-        let subject = issuer().subject(json!({
-            "aud": aud, "client_id": "someone", "exp": NOW + subject_exp,
+        // A foreign subject is addressed to the realm (its accepted audience) and
+        // carries the requester's id in its own namespace, which must not help it.
+        let (subject_issuer, aud) = if foreign_subject {
+            (partner(), vec!["https://sts.example".to_owned()])
+        } else {
+            (issuer(), aud)
+        };
+        let foreign_client = if foreign_subject { requester_id.clone() } else { "someone".to_owned() };
+        let subject = subject_issuer.subject(json!({
+            "sub": "admin",
+            "aud": aud, "client_id": foreign_client.clone(), "azp": foreign_client, "exp": NOW + subject_exp,
             "scope": if scope_text.is_empty() { serde_json::Value::Null } else { json!(scope_text.join(" ")) },
             "act": nested_act(act_depth),
+            "may_act": may_act.map_or(serde_json::Value::Null, |m| json!({"sub": m})),
         }));
-        let actor = use_actor.then(|| issuer().subject(json!({"sub": "the-actor", "client_id": requester_id.clone(), "exp": NOW + actor_exp})));
+        let actor_issuer = if foreign_actor { partner() } else { issuer() };
+        let actor_client = if actor_is_own { requester_id.clone() } else { "another-client".to_owned() };
+        let actor = use_actor.then(|| actor_issuer.subject(json!({"sub": "the-actor", "aud": "https://sts.example", "client_id": actor_client, "exp": NOW + actor_exp})));
         let mut req = request();
         for i in &req_aud {
             req = req.audience(format!("t{i}"));
@@ -194,18 +263,39 @@ proptest! {
         prop_assert_eq!(d.is_granted(), d.steps.iter().all(|s| s.passed));
         if let Ok(plan) = &d.outcome {
             let c = &g.clients[requester];
-            prop_assert!(subject_aud.contains(&requester), "requester not in subject aud");
+            let x = c.exchange.as_ref().unwrap();
+            if foreign_subject {
+                let t = g.trust.as_ref().unwrap();
+                prop_assert!(t.clients.contains(&requester), "foreign token presented by an unnamed client");
+                let want = if t.keep_subject { "admin" } else { "partner:admin" };
+                prop_assert_eq!(plan.sub.as_str(), want);
+                for a in plan.act.iter().flat_map(|a| a.iter()) {
+                    prop_assert!(a.iss.is_some(), "act entry from a foreign token without iss");
+                }
+            } else {
+                prop_assert!(subject_aud.contains(&requester), "requester not in subject aud");
+                prop_assert_eq!(plan.sub.as_str(), "admin");
+            }
+            if use_actor {
+                prop_assert!(x.4 || (actor_is_own && !foreign_actor), "actor token not the requester's own");
+                prop_assert!(may_act != Some("someone-else"), "may_act ignored");
+            }
             let allowed: BTreeSet<&str> = c.default_scopes.union(&c.optional_scopes).map(|i| SCOPES[*i]).collect();
+            let target_scopes: BTreeSet<&str> = plan.aud.iter()
+                .map(|a| a.as_str()[1..].parse::<usize>().unwrap())
+                .flat_map(|i| g.target_scopes[i].iter().map(|s| SCOPES[*s]))
+                .collect();
             for t in plan.scope.iter() {
                 prop_assert!(scope_text.contains(&t), "scope {} not in subject", t);
                 prop_assert!(allowed.contains(t), "scope {} not allowed for client", t);
+                prop_assert!(target_scopes.contains(t), "scope {} not understood by the targets", t);
             }
-            let permitted: BTreeSet<String> = c.audiences.iter()
-                .chain(c.exchange.as_ref().map(|x| x.0.iter()).into_iter().flatten())
-                .map(|i| format!("t{i}")).collect();
+            // Only the exchange permission's targets, never the client_credentials list.
+            let permitted: BTreeSet<String> = x.0.iter().map(|i| format!("t{i}")).collect();
             for a in plan.aud.iter() {
                 prop_assert!(permitted.contains(a.as_str()), "aud {} not permitted", a);
             }
+            prop_assert!(!(plan.refresh_token && plan.act.is_some()), "refresh token with act");
             prop_assert!(plan.exp.secs() <= NOW + subject_exp);
             if use_actor {
                 prop_assert!(plan.exp.secs() <= NOW + actor_exp);

@@ -71,6 +71,16 @@ impl Issuer {
             .for_issuer(StringOrUri::new(self.iss.clone()).unwrap())
     }
 
+    /// The same keys, bound to no issuer.
+    pub fn unbound_key_set(&self) -> KeySet {
+        KeySet::new(vec![self.key.verifying_key().unwrap()])
+    }
+
+    /// The public JWK Set, as JSON text (for inline `jwks` in a realm file).
+    pub fn jwks_json(&self) -> String {
+        json!({"keys": [self.key.to_public_jwk().unwrap()]}).to_string()
+    }
+
     pub fn sign(&self, claims: &AccessTokenClaims) -> String {
         audex_jose::sign_access_token(claims, &self.key).unwrap()
     }
