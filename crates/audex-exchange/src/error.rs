@@ -267,6 +267,22 @@ pub enum FormError {
     /// `client_assertion` without `client_assertion_type`, or the reverse.
     #[error("client_assertion and client_assertion_type must be sent together")]
     AssertionPairing,
+    /// A body `client_id` names another client than the `Authorization` header.
+    #[error("client_id in the body differs from the client id in the Authorization header")]
+    ClientIdMismatch,
+    /// `client_secret` was sent without `client_id` (RFC 6749 §2.3.1).
+    #[error("client_secret requires client_id")]
+    SecretWithoutClientId,
+    /// `client_id` or `client_secret` holds characters outside %x20-7E (RFC 6749
+    /// Appendix A.1, A.2).
+    #[error("parameter {name} has characters outside %x20-7E")]
+    InvalidCredentialSyntax {
+        /// The parameter.
+        name: &'static str,
+    },
+    /// `client_assertion_type` is not the JWT bearer type (RFC 7523 §2.2).
+    #[error("client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer")]
+    UnsupportedAssertionType,
 }
 
 impl FormError {
@@ -276,7 +292,7 @@ impl FormError {
             Self::UnsupportedGrantType { .. } => ErrorCode::UnsupportedGrantType,
             Self::InvalidScope(_) => ErrorCode::InvalidScope,
             Self::InvalidResource { .. } => ErrorCode::InvalidTarget,
-            Self::BadBasicAuth(_) | Self::MultipleClientAuth => ErrorCode::InvalidClient,
+            Self::BadBasicAuth(_) | Self::UnsupportedAssertionType => ErrorCode::InvalidClient,
             _ => ErrorCode::InvalidRequest,
         }
     }

@@ -2,9 +2,10 @@
 //! TE-REQ-8).
 //!
 //! Unlike browser-style decoders, which pass malformed percent-escapes through and
-//! replace invalid UTF-8, this decoder rejects both, bounds the body size and the
-//! number of parameters, and treats a parameter sent with an empty value as omitted
-//! (RFC 6749 §3.1).
+//! replace invalid UTF-8, this decoder rejects both and bounds the body size and the
+//! number of parameters. Empty values are kept here so that the repeat check counts
+//! every occurrence (`scope=&scope=admin` is a repeat, RFC 6749 §3.2); the request
+//! decoder then treats an empty value as omitted (RFC 6749 §3.1).
 
 use crate::error::FormError;
 
@@ -15,7 +16,7 @@ pub const MAX_PARAMS: usize = 64;
 /// Most values accepted for one repeatable parameter (`audience`, `resource`).
 pub const MAX_REPEATED: usize = 16;
 
-/// Decodes a form body into (name, value) pairs, in order. Empty values are dropped.
+/// Decodes a form body into (name, value) pairs, in order, empty values included.
 pub(crate) fn decode(body: &[u8]) -> Result<Vec<(String, String)>, FormError> {
     if body.len() > MAX_FORM_BYTES {
         return Err(FormError::TooLarge {
@@ -34,18 +35,17 @@ pub(crate) fn decode(body: &[u8]) -> Result<Vec<(String, String)>, FormError> {
         if out.len() >= MAX_PARAMS {
             return Err(FormError::TooManyParameters { limit: MAX_PARAMS });
         }
-        let (name, value) = match pair.iter().position(|b| *b == b'=') {
+        let (raw_name, raw_value) = match pair.iter().position(|b| *b == b'=') {
             Some(i) => (
                 pair.get(..i).unwrap_or_default(),
                 pair.get(i + 1..).unwrap_or_default(),
             ),
             None => (pair, &b""[..]),
         };
-        let name = component(name, start)?;
-        let value = component(value, start + name.len() + 1)?;
-        if !value.is_empty() {
-            out.push((name, value));
-        }
+        // Offsets point at the raw input, not at the decoded name.
+        let name = component(raw_name, start)?;
+        let value = component(raw_value, start + raw_name.len() + 1)?;
+        out.push((name, value));
     }
     Ok(out)
 }
@@ -84,10 +84,23 @@ pub(crate) fn encode<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) ->
     ser.finish()
 }
 
-/// Checks a `Content-Type` header value for a token request (TE-REQ-8): the media type
-/// must be `application/x-www-form-urlencoded`; a `charset` parameter, if any, must be
-/// UTF-8.
-pub fn check_content_type(value: &str) -> Result<(), FormError> {
+/// Checks a `Content-Type` header value for a token request body (TE-REQ-8): the
+/// media type must be `application/x-www-form-urlencoded`; a `charset` parameter other
+/// than UTF-8 is accepted only when it cannot change the meaning of `body`: the body is
+/// ASCII and percent-escapes no byte above `0x7F` (Apache HttpClient labels its
+/// ASCII bodies `ISO-8859-1`, for one).
+///
+/// ```
+/// use audex_exchange::check_content_type;
+///
+/// let form = "application/x-www-form-urlencoded";
+/// assert!(check_content_type(form, b"grant_type=client_credentials").is_ok());
+/// let latin1 = "application/x-www-form-urlencoded; charset=ISO-8859-1";
+/// assert!(check_content_type(latin1, b"grant_type=client_credentials").is_ok());
+/// assert!(check_content_type(latin1, b"scope=caf%E9").is_err());
+/// assert!(check_content_type("application/json", b"{}").is_err());
+/// ```
+pub fn check_content_type(value: &str, body: &[u8]) -> Result<(), FormError> {
     let mut parts = value.split(';').map(str::trim);
     let media = parts.next().unwrap_or_default();
     if !media.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
@@ -98,7 +111,10 @@ pub fn check_content_type(value: &str) -> Result<(), FormError> {
     for p in parts {
         if let Some((k, v)) = p.split_once('=') {
             let v = v.trim().trim_matches('"');
-            if k.trim().eq_ignore_ascii_case("charset") && !v.eq_ignore_ascii_case("utf-8") {
+            if k.trim().eq_ignore_ascii_case("charset")
+                && !v.eq_ignore_ascii_case("utf-8")
+                && !charset_neutral(body)
+            {
                 return Err(FormError::ContentType {
                     found: format!("charset={}", audex_claims::json::Truncated(v)),
                 });
@@ -106,4 +122,13 @@ pub fn check_content_type(value: &str) -> Result<(), FormError> {
         }
     }
     Ok(())
+}
+
+/// Whether a body decodes to the same text under any ASCII-compatible charset: ASCII
+/// bytes only, and no percent-escape of a byte above `0x7F`.
+fn charset_neutral(body: &[u8]) -> bool {
+    body.is_ascii()
+        && !body
+            .windows(2)
+            .any(|w| matches!(w, [b'%', h] if matches!(h, b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F')))
 }

@@ -15,9 +15,9 @@ pub use form::check_content_type;
 pub use introspection::IntrospectionResponse;
 pub use metadata::{AuthorizationServerMetadata, IssuerMismatch};
 pub use request::{
-    BasicCredentials, CLIENT_ASSERTION_TYPE_JWT, ClientAuthParams, ClientCredentialsRequest,
-    GRANT_TYPE_CLIENT_CREDENTIALS, GRANT_TYPE_TOKEN_EXCHANGE, Grant, InvalidResourceUri,
-    ResourceUri, TokenExchangeRequest, TokenRequest,
+    BasicCredentials, CLIENT_ASSERTION_TYPE_JWT, ClientAuthParams, ClientAuthentication,
+    ClientCredentialsRequest, GRANT_TYPE_CLIENT_CREDENTIALS, GRANT_TYPE_TOKEN_EXCHANGE, Grant,
+    InvalidResourceUri, ResourceUri, TokenExchangeRequest, TokenRequest,
 };
 pub use response::{ResponseError, TOKEN_RESPONSE_HEADERS, TokenExchangeResponse};
 pub use secret::Secret;

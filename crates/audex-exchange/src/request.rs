@@ -132,7 +132,168 @@ impl BasicCredentials {
         if id.is_empty() {
             return Err(FormError::BadBasicAuth("empty client id"));
         }
+        // RFC 6749 Appendix A.1/A.2 (VSCHAR), RFC 7617 §2 (no control characters).
+        if !is_vschar(&id) {
+            return Err(FormError::BadBasicAuth(
+                "client id has characters outside %x20-7E",
+            ));
+        }
+        if !is_vschar(&secret) {
+            return Err(FormError::BadBasicAuth(
+                "client secret has characters outside %x20-7E",
+            ));
+        }
         Ok((id, Secret::new(secret)))
+    }
+}
+
+/// Whether every character is a VSCHAR (%x20-7E), the syntax of `client_id` and
+/// `client_secret` (RFC 6749 Appendix A.1, A.2).
+fn is_vschar(s: &str) -> bool {
+    s.bytes().all(|b| (0x20..=0x7e).contains(&b))
+}
+
+/// How a client authenticated to the token endpoint, resolved once from the
+/// `Authorization` header and the body together (RFC 6749 §2.3, RFC 7523 §2.2).
+///
+/// The rules, decided here so that no server decides them differently:
+/// - at most one method: Basic together with a body `client_secret` or
+///   `client_assertion`, or a body with both, is `invalid_request` (RFC 6749 §2.3);
+/// - a body `client_id` next to Basic must name the same client (`invalid_request`);
+/// - a `client_secret` needs a `client_id` (`invalid_request`);
+/// - an empty secret is no secret: `portal:` in Basic and `client_id=portal&client_secret=`
+///   in the body both identify `portal` without authenticating it, so a confidential
+///   client gets the same `invalid_client` either way;
+/// - `client_assertion_type` must be `urn:ietf:params:oauth:client-assertion-type:jwt-bearer`.
+///
+/// ```
+/// use audex_exchange::{BasicCredentials, ClientAuthentication, TokenRequest};
+///
+/// let req = TokenRequest::decode(b"grant_type=client_credentials").unwrap();
+/// let basic = BasicCredentials::encode("portal", "s3cret");
+/// let auth = ClientAuthentication::resolve(Some(&basic), &req.client).unwrap();
+/// assert_eq!(auth.client_id(), Some("portal"));
+/// assert!(auth.used_authorization_header());
+///
+/// let both = TokenRequest::decode(b"grant_type=client_credentials&client_secret=x&client_id=portal").unwrap();
+/// let err = ClientAuthentication::resolve(Some(&basic), &both.client).unwrap_err();
+/// assert_eq!(err.error_code().as_str(), "invalid_request");
+/// ```
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum ClientAuthentication {
+    /// `client_secret_basic`.
+    Basic {
+        /// The client id.
+        client_id: String,
+        /// The secret (non-empty).
+        secret: Secret,
+    },
+    /// `client_secret_post`.
+    Post {
+        /// The client id.
+        client_id: String,
+        /// The secret (non-empty).
+        secret: Secret,
+    },
+    /// `private_key_jwt` / `client_secret_jwt` (RFC 7523 §2.2): the server verifies
+    /// the assertion; its `iss` and `sub` name the client, and a body `client_id`, when
+    /// sent, must equal them.
+    Assertion {
+        /// The body's `client_id`, if sent.
+        client_id: Option<String>,
+        /// The assertion.
+        assertion: Secret,
+    },
+    /// A client identified but not authenticated (a public client, or an empty
+    /// secret).
+    Unauthenticated {
+        /// The client id.
+        client_id: String,
+        /// Whether it came from an `Authorization: Basic` header.
+        via_header: bool,
+    },
+    /// No client named at all.
+    Anonymous,
+}
+
+impl ClientAuthentication {
+    /// Resolves client authentication from the `Authorization` header value (if any)
+    /// and the body's parameters.
+    pub fn resolve(
+        authorization: Option<&str>,
+        body: &ClientAuthParams,
+    ) -> Result<Self, FormError> {
+        let body_secret = body.client_secret.as_ref().filter(|s| !s.is_empty());
+        if let Some(header) = authorization {
+            let (id, secret) = BasicCredentials::decode(header)?;
+            if body_secret.is_some() || body.client_assertion.is_some() {
+                return Err(FormError::MultipleClientAuth);
+            }
+            if body.client_id.as_deref().is_some_and(|b| b != id) {
+                return Err(FormError::ClientIdMismatch);
+            }
+            return Ok(if secret.is_empty() {
+                Self::Unauthenticated {
+                    client_id: id,
+                    via_header: true,
+                }
+            } else {
+                Self::Basic {
+                    client_id: id,
+                    secret,
+                }
+            });
+        }
+        if let Some(assertion) = &body.client_assertion {
+            if body_secret.is_some() {
+                return Err(FormError::MultipleClientAuth);
+            }
+            if body.client_assertion_type.as_deref() != Some(CLIENT_ASSERTION_TYPE_JWT) {
+                return Err(FormError::UnsupportedAssertionType);
+            }
+            return Ok(Self::Assertion {
+                client_id: body.client_id.clone(),
+                assertion: assertion.clone(),
+            });
+        }
+        match (&body.client_id, body_secret) {
+            (Some(id), Some(secret)) => Ok(Self::Post {
+                client_id: id.clone(),
+                secret: secret.clone(),
+            }),
+            (None, Some(_)) => Err(FormError::SecretWithoutClientId),
+            (Some(id), None) => Ok(Self::Unauthenticated {
+                client_id: id.clone(),
+                via_header: false,
+            }),
+            (None, None) => Ok(Self::Anonymous),
+        }
+    }
+
+    /// The client id named by the request (for an assertion, the body's `client_id`
+    /// if sent; the assertion's `iss` decides).
+    pub fn client_id(&self) -> Option<&str> {
+        match self {
+            Self::Basic { client_id, .. }
+            | Self::Post { client_id, .. }
+            | Self::Unauthenticated { client_id, .. } => Some(client_id),
+            Self::Assertion { client_id, .. } => client_id.as_deref(),
+            Self::Anonymous => None,
+        }
+    }
+
+    /// Whether the client used the `Authorization` header (an `invalid_client` answer
+    /// is then a 401 with a `WWW-Authenticate: Basic` challenge, RFC 6749 §5.2).
+    pub fn used_authorization_header(&self) -> bool {
+        matches!(
+            self,
+            Self::Basic { .. }
+                | Self::Unauthenticated {
+                    via_header: true,
+                    ..
+                }
+        )
     }
 }
 
@@ -321,6 +482,8 @@ const SINGLE: [&str; 12] = [
     "assertion",
 ];
 
+/// Values as received: `Some("")` is a parameter sent empty, which counts for the
+/// repeat check and is then treated as omitted.
 #[derive(Default)]
 struct Params {
     single: [Option<String>; SINGLE.len()],
@@ -331,14 +494,20 @@ struct Params {
 impl Params {
     fn take(&mut self, name: &str) -> Option<String> {
         let i = SINGLE.iter().position(|n| *n == name)?;
-        self.single.get_mut(i).and_then(Option::take)
+        self.single
+            .get_mut(i)
+            .and_then(Option::take)
+            .filter(|v| !v.is_empty())
     }
 }
 
 impl TokenRequest {
     /// Decodes a token request body strictly (TE-REQ-1..8): unknown parameters are
-    /// ignored, single-valued parameters must not repeat, an empty value counts as
-    /// absent, and every value is checked for its syntax.
+    /// ignored; a single-valued parameter sent twice is `invalid_request` whether or
+    /// not either value is empty (RFC 6749 §3.2), so a gateway reading the first or
+    /// the last value cannot see another request; after that an empty value counts as
+    /// absent (§3.1); every value is checked for its syntax (`client_id` and
+    /// `client_secret` are VSCHAR, Appendix A); repeated scope tokens are merged.
     pub fn decode(body: &[u8]) -> Result<Self, FormError> {
         let mut p = Params::default();
         for (name, value) in form::decode(body)? {
@@ -353,7 +522,7 @@ impl TokenRequest {
                     });
                 }
                 *slot = Some(value);
-            } else if name == "audience" || name == "resource" {
+            } else if (name == "audience" || name == "resource") && !value.is_empty() {
                 let (list, static_name) = if name == "audience" {
                     (&mut p.audience, "audience")
                 } else {
@@ -372,9 +541,16 @@ impl TokenRequest {
         let grant_type = p
             .take("grant_type")
             .ok_or(FormError::Missing { name: "grant_type" })?;
+        let client_id = p.take("client_id");
+        let client_secret = p.take("client_secret");
+        for (name, v) in [("client_id", &client_id), ("client_secret", &client_secret)] {
+            if v.as_deref().is_some_and(|v| !is_vschar(v)) {
+                return Err(FormError::InvalidCredentialSyntax { name });
+            }
+        }
         let client = ClientAuthParams {
-            client_id: p.take("client_id"),
-            client_secret: p.take("client_secret").map(Secret::new),
+            client_id,
+            client_secret: client_secret.map(Secret::new),
             client_assertion: p.take("client_assertion").map(Secret::new),
             client_assertion_type: p.take("client_assertion_type"),
         };
@@ -392,7 +568,7 @@ impl TokenRequest {
             .collect::<Result<Vec<_>, _>>()?;
         let scope = p
             .take("scope")
-            .map(|s| Scope::parse(&s).map_err(FormError::InvalidScope))
+            .map(|s| parse_request_scope(&s).map_err(FormError::InvalidScope))
             .transpose()?;
         let token_type = |p: &mut Params, name: &'static str| {
             p.take(name)
@@ -437,5 +613,19 @@ impl TokenRequest {
             }
         };
         Ok(Self { grant, client })
+    }
+}
+
+/// A request's `scope`: the strict wire form, except that a repeated token is merged
+/// rather than refused (RFC 6749 §3.3 does not forbid repeats, and some clients send
+/// them).
+fn parse_request_scope(s: &str) -> Result<Scope, audex_claims::ScopeError> {
+    match Scope::parse(s) {
+        Err(audex_claims::ScopeError::Duplicate { .. }) => {
+            let mut seen = std::collections::HashSet::new();
+            let unique: Vec<&str> = s.split(' ').filter(|t| seen.insert(*t)).collect();
+            Scope::parse(&unique.join(" "))
+        }
+        other => other,
     }
 }

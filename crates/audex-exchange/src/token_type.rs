@@ -47,6 +47,16 @@ impl TokenType {
     /// Parses a token type URI. Registered values map to their variants; any other
     /// value must be an absolute URI.
     pub fn parse(s: &str) -> Result<Self, InvalidTokenType> {
+        // RFC 8141: "urn" and the namespace identifier are case-insensitive; the rest
+        // is compared exactly.
+        let canonical;
+        let s = match (s.get(..9), s.get(9..)) {
+            (Some(prefix), Some(rest)) if prefix.eq_ignore_ascii_case("urn:ietf:") => {
+                canonical = format!("urn:ietf:{rest}");
+                canonical.as_str()
+            }
+            _ => s,
+        };
         Ok(match s {
             Self::ACCESS_TOKEN => Self::AccessToken,
             Self::REFRESH_TOKEN => Self::RefreshToken,

@@ -249,15 +249,23 @@ fn single_valued_parameters_do_not_repeat_and_unknown_ones_are_ignored() {
 #[test]
 fn body_is_strict_utf8_form_encoding() {
     assert_eq!(
-        check_content_type("application/x-www-form-urlencoded"),
+        check_content_type("application/x-www-form-urlencoded", b"a=b"),
         Ok(())
     );
     assert_eq!(
-        check_content_type("Application/X-WWW-Form-Urlencoded; charset=UTF-8"),
+        check_content_type(
+            "Application/X-WWW-Form-Urlencoded; charset=UTF-8",
+            "a=%C3%A9".as_bytes()
+        ),
         Ok(())
     );
-    assert!(check_content_type("application/json").is_err());
-    assert!(check_content_type("application/x-www-form-urlencoded; charset=iso-8859-1").is_err());
+    assert!(check_content_type("application/json", b"{}").is_err());
+    // Another charset only where it cannot change the meaning: an ASCII body with no
+    // escaped byte above 0x7F.
+    let latin1 = "application/x-www-form-urlencoded; charset=iso-8859-1";
+    assert!(check_content_type(latin1, b"scope=caf%E9").is_err());
+    assert!(check_content_type(latin1, "scope=café".as_bytes()).is_err());
+    assert!(check_content_type(latin1, b"grant_type=client_credentials&scope=a%20b").is_ok());
     assert!(matches!(
         decode(&format!("{TE}&{SUBJECT}&scope=%zz")),
         Err(FormError::BadPercentEncoding { .. })
@@ -465,19 +473,26 @@ fn error_body_status_and_challenge() {
 // conformance: CA-BASIC-1
 #[test]
 fn client_secret_basic_form_encodes_before_base64() {
-    // RFC 6749 §2.3.1 / appendix B: "+", "%", ":" and non-ASCII are form-encoded.
-    let h = BasicCredentials::encode("client:1", "s3cr%t+ü");
+    // RFC 6749 §2.3.1 / appendix B: "+", "%", ":" and spaces are form-encoded.
+    let h = BasicCredentials::encode("client:1", "s3cr%t+ ~");
     let (id, secret) = BasicCredentials::decode(&h).unwrap();
     assert_eq!(id, "client:1");
-    assert_eq!(secret.expose(), "s3cr%t+ü");
+    assert_eq!(secret.expose(), "s3cr%t+ ~");
     use base64::Engine;
     let raw = base64::engine::general_purpose::STANDARD
         .decode(h.strip_prefix("Basic ").unwrap())
         .unwrap();
     assert_eq!(
         String::from_utf8(raw).unwrap(),
-        "client%3A1:s3cr%25t%2B%C3%BC"
+        "client%3A1:s3cr%25t%2B+%7E"
     );
+    // Non-ASCII is encoded on the way out but is not a VSCHAR (Appendix A.2): a
+    // server refuses it.
+    let h = BasicCredentials::encode("client", "s3cr\u{fc}t");
+    assert!(matches!(
+        BasicCredentials::decode(&h),
+        Err(FormError::BadBasicAuth(_))
+    ));
     // A secret that is not validly form-encoded is rejected, not guessed.
     let bad = format!(
         "Basic {}",
