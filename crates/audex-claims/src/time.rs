@@ -19,9 +19,10 @@ pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);
 ///
 /// The range is 0 to [`MAX_NUMERIC_DATE_SECS`]; negative, non-finite and larger
 /// values are rejected (JWT-DATE-1). Values with a fractional part, as some libraries
-/// emit (`1795318248.0`, `1795318248.5`), are accepted and kept to the millisecond
-/// (rounded to nearest): at that precision every value in range survives a round-trip
-/// through a JSON (f64) number exactly.
+/// emit (`1795318248.0`, `1795318248.5`), are accepted and kept to the nanosecond
+/// (rounded to nearest), finer than an f64 can tell apart for present-day dates, so
+/// comparisons are exact to the precision received: with a 60 s leeway,
+/// `exp = now − 59.9996` is still valid and `nbf = now + 60.0004` is not yet.
 ///
 /// ```
 /// use audex_claims::NumericDate;
@@ -33,7 +34,7 @@ pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct NumericDate {
     secs: u64,
-    millis: u32,
+    nanos: u32,
 }
 
 /// Why a value is not a valid NumericDate.
@@ -59,11 +60,11 @@ pub enum NumericDateError {
 
 impl NumericDate {
     /// The Unix epoch, 1970-01-01T00:00:00Z.
-    pub const UNIX_EPOCH: Self = Self { secs: 0, millis: 0 };
+    pub const UNIX_EPOCH: Self = Self { secs: 0, nanos: 0 };
     /// The latest representable instant.
     pub const MAX: Self = Self {
         secs: MAX_NUMERIC_DATE_SECS,
-        millis: 0,
+        nanos: 0,
     };
 
     /// Whole seconds since the epoch.
@@ -71,7 +72,7 @@ impl NumericDate {
         if secs > MAX_NUMERIC_DATE_SECS {
             return Err(NumericDateError::OutOfRange);
         }
-        Ok(Self { secs, millis: 0 })
+        Ok(Self { secs, nanos: 0 })
     }
 
     /// Possibly fractional seconds since the epoch.
@@ -86,21 +87,21 @@ impl NumericDate {
             return Err(NumericDateError::OutOfRange);
         }
         let whole = value.trunc();
-        // Both casts are in range: 0 <= whole <= MAX and 0 <= millis <= 1000.
+        // Both casts are in range: 0 <= whole <= MAX and 0 <= nanos <= 1e9.
         #[allow(
             clippy::cast_possible_truncation,
             clippy::cast_sign_loss,
             reason = "range checked above"
         )]
-        let (mut secs, mut millis) = (whole as u64, ((value - whole) * 1e3).round() as u32);
-        if millis >= 1000 {
+        let (mut secs, mut nanos) = (whole as u64, ((value - whole) * 1e9).round() as u32);
+        if nanos >= 1_000_000_000 {
             secs += 1;
-            millis = 0;
+            nanos = 0;
         }
-        if secs > MAX_NUMERIC_DATE_SECS || (secs == MAX_NUMERIC_DATE_SECS && millis > 0) {
+        if secs > MAX_NUMERIC_DATE_SECS || (secs == MAX_NUMERIC_DATE_SECS && nanos > 0) {
             return Err(NumericDateError::OutOfRange);
         }
-        Ok(Self { secs, millis })
+        Ok(Self { secs, nanos })
     }
 
     /// Reads a JSON number.
@@ -125,7 +126,7 @@ impl NumericDate {
     }
 
     /// Converts a [`SystemTime`] supplied by the caller (this crate reads no clock),
-    /// truncating to the millisecond.
+    /// keeping nanoseconds.
     pub fn from_system_time(t: SystemTime) -> Result<Self, NumericDateError> {
         let d = t
             .duration_since(UNIX_EPOCH)
@@ -135,7 +136,7 @@ impl NumericDate {
         }
         Ok(Self {
             secs: d.as_secs(),
-            millis: d.subsec_millis(),
+            nanos: d.subsec_nanos(),
         })
     }
 
@@ -146,12 +147,17 @@ impl NumericDate {
 
     /// The fractional part, in milliseconds.
     pub fn subsec_millis(self) -> u32 {
-        self.millis
+        self.nanos / 1_000_000
+    }
+
+    /// The fractional part, in nanoseconds.
+    pub fn subsec_nanos(self) -> u32 {
+        self.nanos
     }
 
     /// The time since the epoch.
     pub fn as_duration(self) -> Duration {
-        Duration::new(self.secs, self.millis * 1_000_000)
+        Duration::new(self.secs, self.nanos)
     }
 
     /// `self + d`, saturating at [`NumericDate::MAX`].
@@ -175,7 +181,7 @@ impl NumericDate {
         } else {
             Self {
                 secs: d.as_secs(),
-                millis: d.subsec_millis(),
+                nanos: d.subsec_nanos(),
             }
         }
     }
@@ -189,10 +195,10 @@ impl fmt::Debug for NumericDate {
 
 impl fmt::Display for NumericDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.millis == 0 {
+        if self.nanos == 0 {
             write!(f, "{}", self.secs)
         } else {
-            let frac = format!("{:03}", self.millis);
+            let frac = format!("{:09}", self.nanos);
             write!(f, "{}.{}", self.secs, frac.trim_end_matches('0'))
         }
     }
@@ -200,7 +206,7 @@ impl fmt::Display for NumericDate {
 
 impl serde::Serialize for NumericDate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if self.millis == 0 {
+        if self.nanos == 0 {
             serializer.serialize_u64(self.secs)
         } else {
             serializer.serialize_f64(self.as_duration().as_secs_f64())

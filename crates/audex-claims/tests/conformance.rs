@@ -299,6 +299,27 @@ fn numeric_date_accepts_numbers_and_rejects_the_rest() {
     );
 }
 
+// conformance: JWT-EXP-1, JWT-NBF-1
+#[test]
+fn time_edges_compare_exactly_below_the_millisecond() {
+    // A present-day now with a 60 s leeway; values 0.4 ms inside and outside the
+    // edges must fall on the right side (millisecond rounding used to flip both).
+    let now = NumericDate::from_f64(1_900_000_000.25).unwrap();
+    let check = TimeCheck::at(now).with_leeway(Duration::from_secs(60));
+    let at = |offset: f64| NumericDate::from_f64(1_900_000_000.25 + offset).unwrap();
+    assert!(check.check_exp(at(-59.9996)).is_ok(), "exp 0.4 ms inside");
+    assert!(check.check_exp(at(-60.0004)).is_err(), "exp 0.4 ms outside");
+    assert!(check.check_nbf(at(59.9996)).is_ok(), "nbf 0.4 ms inside");
+    assert!(check.check_nbf(at(60.0004)).is_err(), "nbf 0.4 ms outside");
+    assert!(check.check_iat(at(59.9996)).is_ok());
+    assert!(check.check_iat(at(60.0004)).is_err());
+    // And through JSON, as a token carries them.
+    let exp: NumericDate = serde_json::from_str("1899999940.2504").unwrap();
+    assert!(check.check_exp(exp).is_ok());
+    let exp: NumericDate = serde_json::from_str("1899999940.2496").unwrap();
+    assert!(check.check_exp(exp).is_err());
+}
+
 // conformance: JWT-EXP-1
 #[test]
 fn exp_rejects_at_and_after_exp_plus_leeway() {

@@ -37,7 +37,7 @@ pub fn jose_compact(data: &[u8]) {
     let iss = StringOrUri::new_lenient("https://issuer.example");
     let aud = StringOrUri::new_lenient("api");
     let _ = Validation::access_token(iss.clone(), aud.clone()).verify(token, keys(), now);
-    let _ = Validation::client_assertion(iss.clone()).verify(token, keys(), now);
+    let _ = Validation::client_assertion(iss.clone(), "portal").verify(token, keys(), now);
     let _ = Validation::jwt()
         .issuer(iss)
         .audience(aud)

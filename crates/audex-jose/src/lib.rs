@@ -18,4 +18,7 @@ pub use jws::{
 };
 pub use key::{KeyError, SignError, SigningKey, VerifyingKey};
 pub use sign::{EncodeError, sign_access_token, sign_compact, sign_jwt};
-pub use validation::{AccessToken, ClientAssertion, Jwt, Profile, Validation, Verified};
+pub use validation::{
+    AccessToken, ChecksAudience, ChecksScope, ClientAssertion, Jwt, NamesIssuer, Profile,
+    SubjectToken, SubjectTokenClaims, Validation, Verified,
+};

@@ -65,6 +65,52 @@ mod sealed {
     pub trait Sealed {}
 }
 
+/// Profiles whose validation names the accepted issuers ([`Validation::issuer`]).
+/// Not the client-assertion profile: there the issuer is the client itself, bound
+/// with [`Validation::client_assertion`].
+pub trait NamesIssuer: Profile {}
+/// Profiles that check `aud` themselves ([`Validation::audience`]). Not the
+/// subject-token profile, whose audience rule belongs to the exchange policy, and not
+/// the client-assertion profile, whose audience is fixed.
+pub trait ChecksAudience: Profile {}
+/// Profiles that can require scopes ([`Validation::require_scope`]).
+pub trait ChecksScope: Profile {}
+
+/// The claims of a subject or actor token verified for a token exchange
+/// ([`Validation::subject_token`]): an RFC 9068 access token whose signature, issuer,
+/// type and times were checked but whose **audience was not** — the exchange policy
+/// applies its own rule (POL-WHO-1). It is a distinct type so that a resource server,
+/// which must take `Verified<AccessTokenClaims>`, cannot be handed one:
+///
+/// ```compile_fail,E0308
+/// use audex_jose::claims::AccessTokenClaims;
+/// use audex_jose::{SubjectTokenClaims, Verified};
+///
+/// fn resource_server(token: &Verified<AccessTokenClaims>) { let _ = token; }
+/// fn misuse(subject: &Verified<SubjectTokenClaims>) {
+///     resource_server(subject); // error: audience never checked
+/// }
+/// ```
+///
+/// It dereferences to the [`AccessTokenClaims`] for reading.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SubjectTokenClaims(AccessTokenClaims);
+
+impl std::ops::Deref for SubjectTokenClaims {
+    type Target = AccessTokenClaims;
+
+    fn deref(&self) -> &AccessTokenClaims {
+        &self.0
+    }
+}
+
+impl SubjectTokenClaims {
+    /// Gives up the type distinction (for code that only reads the claims).
+    pub fn into_inner(self) -> AccessTokenClaims {
+        self.0
+    }
+}
+
 /// A validation profile. Profiles are mutually exclusive by `typ` (BCP-TYP-1): an
 /// access token does not pass as a client assertion or a generic JWT, and vice versa.
 pub trait Profile: sealed::Sealed {
@@ -98,9 +144,22 @@ pub struct ClientAssertion;
 #[derive(Clone, Copy, Debug)]
 pub struct Jwt;
 
+/// Subject and actor tokens at a token-exchange server: RFC 9068 access tokens whose
+/// audience the exchange policy checks, not jose ([`SubjectTokenClaims`]).
+#[derive(Clone, Copy, Debug)]
+pub struct SubjectToken;
+
 impl sealed::Sealed for AccessToken {}
 impl sealed::Sealed for ClientAssertion {}
 impl sealed::Sealed for Jwt {}
+impl sealed::Sealed for SubjectToken {}
+impl NamesIssuer for AccessToken {}
+impl NamesIssuer for Jwt {}
+impl NamesIssuer for SubjectToken {}
+impl ChecksAudience for AccessToken {}
+impl ChecksAudience for Jwt {}
+impl ChecksScope for AccessToken {}
+impl ChecksScope for Jwt {}
 
 /// What a resource server, STS or client checks in a JWT. Secure by default:
 /// `exp` required, 60 s leeway, 16 KiB size limit, strict claims parsing, and a
@@ -134,6 +193,7 @@ pub struct Validation<P> {
     max_assertion_lifetime: Duration,
     legacy_assertion_typ: bool,
     audience_deferred: bool,
+    client_id: Option<String>,
     _profile: PhantomData<P>,
 }
 
@@ -154,21 +214,18 @@ impl<P> Validation<P> {
             max_assertion_lifetime: DEFAULT_MAX_ASSERTION_LIFETIME,
             legacy_assertion_typ: false,
             audience_deferred: false,
+            client_id: None,
             _profile: PhantomData,
         }
     }
 
-    /// Accepts tokens from `issuer` too (exact match).
-    #[must_use]
-    pub fn issuer(mut self, issuer: StringOrUri) -> Self {
+    fn add_issuer(mut self, issuer: StringOrUri) -> Self {
         self.known.push(issuer.clone());
         self.issuers.push(issuer);
         self
     }
 
-    /// Accepts tokens whose `aud` contains `audience` too.
-    #[must_use]
-    pub fn audience(mut self, audience: StringOrUri) -> Self {
+    fn add_audience(mut self, audience: StringOrUri) -> Self {
         self.known.push(audience.clone());
         self.audiences.push(audience);
         self
@@ -201,14 +258,6 @@ impl<P> Validation<P> {
     #[must_use]
     pub fn max_token_bytes(mut self, n: usize) -> Self {
         self.max_token_bytes = n;
-        self
-    }
-
-    /// Requires the token's `scope` to include every token of `scope`; a token
-    /// lacking one fails with `insufficient_scope` (RFC 6750 §3.1).
-    #[must_use]
-    pub fn require_scope(mut self, scope: Scope) -> Self {
-        self.required_scope = Some(scope);
         self
     }
 
@@ -321,22 +370,38 @@ impl<P> Validation<P> {
     }
 }
 
+impl<P: NamesIssuer> Validation<P> {
+    /// Accepts tokens from `issuer` too (exact match). With several issuers, the key
+    /// set must be bound to one of them ([`KeySet::for_issuer`]).
+    #[must_use]
+    pub fn issuer(self, issuer: StringOrUri) -> Self {
+        self.add_issuer(issuer)
+    }
+}
+
+impl<P: ChecksAudience> Validation<P> {
+    /// Accepts tokens whose `aud` contains `audience` too.
+    #[must_use]
+    pub fn audience(self, audience: StringOrUri) -> Self {
+        self.add_audience(audience)
+    }
+}
+
+impl<P: ChecksScope> Validation<P> {
+    /// Requires the token's `scope` to include every token of `scope`; a token
+    /// lacking one fails with `insufficient_scope` (RFC 6750 §3.1).
+    #[must_use]
+    pub fn require_scope(mut self, scope: Scope) -> Self {
+        self.required_scope = Some(scope);
+        self
+    }
+}
+
 impl Validation<AccessToken> {
     /// RFC 9068 access-token validation for a resource server known as `audience`,
     /// accepting tokens from `issuer` (AT-TYP-1, AT-CLAIMS-1, AT-ISS-1).
     pub fn access_token(issuer: StringOrUri, audience: StringOrUri) -> Self {
         Self::base().issuer(issuer).audience(audience)
-    }
-
-    /// Access-token validation for a token-exchange server, which does not consume the
-    /// subject token itself: every check runs except the audience check, which the
-    /// caller must apply with its own rule (audex-policy's POL-WHO-1: the requesting
-    /// client must be in `aud` or be the token's `azp` / `client_id`). `aud` is still
-    /// required and type-checked. Do not use this in a resource server.
-    pub fn subject_token_for_exchange(issuer: StringOrUri) -> Self {
-        let mut v = Self::base().issuer(issuer);
-        v.audience_deferred = true;
-        v
     }
 
     /// Verifies an access token against the issuer's key set at time `now`.
@@ -388,12 +453,94 @@ impl Profile for AccessToken {
     }
 }
 
+impl Validation<SubjectToken> {
+    /// Validation of subject and actor tokens at a token-exchange server, which does
+    /// not consume them itself: every access-token check runs except the audience
+    /// check, which the exchange policy applies with its own rule (audex-policy's
+    /// POL-WHO-1). `aud` is still required and type-checked. The result is a
+    /// [`SubjectTokenClaims`], which resource-server code cannot take for an access
+    /// token.
+    ///
+    /// ```compile_fail,E0599
+    /// # use audex_jose::{Validation, StringOrUri};
+    /// // No audience on this profile: the policy decides who the token is for.
+    /// let v = Validation::subject_token(StringOrUri::new("https://sts.example")?)
+    ///     .audience(StringOrUri::new("api")?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn subject_token(issuer: StringOrUri) -> Self {
+        let mut v = Self::base().add_issuer(issuer);
+        v.audience_deferred = true;
+        v
+    }
+
+    /// Verifies a subject or actor token against its issuer's key set at `now`.
+    pub fn verify(
+        &self,
+        token: &str,
+        keys: &KeySet,
+        now: NumericDate,
+    ) -> Result<Verified<SubjectTokenClaims>, VerifyError> {
+        self.verify_inner(token, keys, now)
+    }
+}
+
+impl Profile for SubjectToken {
+    type Claims = SubjectTokenClaims;
+
+    fn check_typ(header: &Header, _: &Validation<Self>) -> Result<(), VerifyError> {
+        if header.typ_is(TYP_ACCESS_TOKEN) {
+            Ok(())
+        } else {
+            Err(VerifyError::WrongType {
+                expected: "at+jwt",
+                found: header.typ.clone(),
+            })
+        }
+    }
+
+    fn claims(
+        payload: &[u8],
+        v: &Validation<Self>,
+        now: NumericDate,
+    ) -> Result<SubjectTokenClaims, VerifyError> {
+        let c = AccessTokenClaims::from_json_slice_known(payload, &v.parse, &v.known)?;
+        v.check_required(|claim| c.has(claim))?;
+        v.check_common(
+            Some(&c.iss),
+            Some(&c.aud),
+            Some(c.exp),
+            c.nbf,
+            Some(c.iat),
+            now,
+        )?;
+        Ok(SubjectTokenClaims(c))
+    }
+
+    fn issuer_of(claims: &SubjectTokenClaims) -> Option<&StringOrUri> {
+        Some(&claims.0.iss)
+    }
+}
+
 impl Validation<ClientAssertion> {
-    /// Client-assertion validation at the authorization server whose issuer
-    /// identifier is `as_issuer`: `aud` must be exactly that identifier (CA-JWT-1),
-    /// `iss` = `sub`, `exp` within [`DEFAULT_MAX_ASSERTION_LIFETIME`], `jti` present.
-    pub fn client_assertion(as_issuer: StringOrUri) -> Self {
-        Self::base().audience(as_issuer).require(Claim::Jti)
+    /// Client-assertion validation for the client `client_id` at the authorization
+    /// server whose issuer identifier is `as_issuer`: `iss` = `sub` = `client_id`,
+    /// `aud` exactly that identifier (CA-JWT-1), `exp` within
+    /// [`DEFAULT_MAX_ASSERTION_LIFETIME`], `jti` present. The client's key set may be
+    /// bound to the client id ([`KeySet::for_issuer`]).
+    ///
+    /// The issuer and audience are fixed by the profile; neither can be added:
+    ///
+    /// ```compile_fail,E0599
+    /// # use audex_jose::{Validation, StringOrUri};
+    /// let v = Validation::client_assertion(StringOrUri::new("https://sts.example")?, "portal")
+    ///     .issuer(StringOrUri::new("https://other.example")?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn client_assertion(as_issuer: StringOrUri, client_id: impl Into<String>) -> Self {
+        let mut v = Self::base().add_audience(as_issuer).require(Claim::Jti);
+        v.client_id = Some(client_id.into());
+        v
     }
 
     /// Also accepts assertions whose `typ` is absent or `JWT` (RFC 7523 clients that
@@ -454,7 +601,7 @@ impl Profile for ClientAssertion {
                 "iss and sub are required".into(),
             ));
         };
-        if iss != sub {
+        if iss != sub || v.client_id.as_deref().is_some_and(|id| iss.as_str() != id) {
             return Err(VerifyError::ClientAssertion(
                 "iss and sub must both be the client_id".into(),
             ));

@@ -694,7 +694,7 @@ fn configured_audience_makes_aud_required() {
         ))
     ));
     // An exchange server defers the audience rule to its policy, but aud stays required.
-    let sts = Validation::subject_token_for_exchange(sou(ISS));
+    let sts = Validation::subject_token(sou(ISS));
     let no_aud_at = signed_at(&c, &k, Some("at+jwt"));
     assert!(matches!(
         sts.verify(&no_aud_at, &keys_of(&k), now()),
@@ -729,7 +729,7 @@ fn profiles_are_mutually_exclusive_by_typ() {
     let generic = Validation::jwt()
         .issuer(sou(ISS))
         .audience(sou("order-api"));
-    let ca = Validation::client_assertion(sou(ISS));
+    let ca = Validation::client_assertion(sou(ISS), "portal");
     assert!(at_validation().verify(&access, &keys, now()).is_ok());
     assert!(matches!(
         ca.verify(&access, &keys, now()),
@@ -950,7 +950,7 @@ fn failures_map_to_rfc6750_errors() {
 fn client_assertion_audience_is_the_issuer_alone() {
     let k = es256();
     let keys = keys_of(&k);
-    let ca = Validation::client_assertion(sou(ISS));
+    let ca = Validation::client_assertion(sou(ISS), "portal");
     let base = json!({"iss": "portal", "sub": "portal", "aud": ISS, "exp": NOW + 60, "iat": NOW, "jti": "a1"});
     let sign = |c: &Value| signed_at(c, &k, Some("client-authentication+jwt"));
     let ok = ca.verify(&sign(&base), &keys, now()).unwrap();
@@ -958,6 +958,26 @@ fn client_assertion_audience_is_the_issuer_alone() {
         ok.claims().registered.sub.as_ref().unwrap().as_str(),
         "portal"
     );
+    // The client's own key set, bound to its id, is usable; another client's is not,
+    // and an assertion of "portal" does not pass for another client id.
+    let bound = keys_of(&k).for_issuer(sou("portal"));
+    assert_eq!(
+        ca.verify(&sign(&base), &bound, now())
+            .unwrap()
+            .key_issuer()
+            .map(|i| i.as_str()),
+        Some("portal")
+    );
+    let wrong = keys_of(&k).for_issuer(sou("billing"));
+    assert!(matches!(
+        ca.verify(&sign(&base), &wrong, now()),
+        Err(VerifyError::IssuerKeyMismatch { .. })
+    ));
+    let other_client = Validation::client_assertion(sou(ISS), "billing");
+    assert!(matches!(
+        other_client.verify(&sign(&base), &keys, now()),
+        Err(VerifyError::ClientAssertion(_))
+    ));
     let mut array_one = base.clone();
     array_one["aud"] = json!([ISS]);
     assert!(ca.verify(&sign(&array_one), &keys, now()).is_ok());

@@ -8,7 +8,7 @@ use audex_claims::{
     AccessTokenClaims, Actor, ActorIdentity, Audience, NumericDate, Scope, StringOrUri,
 };
 use audex_exchange::{ClientCredentialsRequest, Rejection, TokenExchangeRequest, TokenType};
-use audex_jose::Verified;
+use audex_jose::{SubjectTokenClaims, Verified};
 
 use audex_claims::json::Truncated;
 
@@ -237,9 +237,9 @@ pub struct ExchangeInput<'a> {
     /// The requesting client.
     pub requester: Requester<'a>,
     /// The verified subject token.
-    pub subject: &'a Verified<AccessTokenClaims>,
+    pub subject: &'a Verified<SubjectTokenClaims>,
     /// The verified actor token, for delegation.
-    pub actor: Option<&'a Verified<AccessTokenClaims>>,
+    pub actor: Option<&'a Verified<SubjectTokenClaims>>,
     /// The request (targets, scope, requested token type).
     pub request: &'a TokenExchangeRequest,
     /// The current time.
@@ -404,7 +404,7 @@ impl Realm {
     /// Where a verified token comes from: this realm, or a trusted issuer whose
     /// accepted audiences the token is addressed to. The keys that verified it must be
     /// bound to its `iss` (POL-XISS-2, BCP-ISS-1).
-    fn origin(&self, v: &Verified<AccessTokenClaims>) -> Result<(Origin<'_>, String), String> {
+    fn origin(&self, v: &Verified<SubjectTokenClaims>) -> Result<(Origin<'_>, String), String> {
         let c = v.claims();
         let iss = c.iss.as_str();
         if v.key_issuer() != Some(&c.iss) {

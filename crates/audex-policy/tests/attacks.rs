@@ -105,7 +105,7 @@ fn partner_key_cannot_vouch_for_a_token_naming_the_realm_as_issuer() {
     let partner_iss = StringOrUri::new(PARTNER).unwrap();
     // The partner signs a token claiming to come from the realm.
     let forged = partner.mint(json!({"iss": "https://sts.example", "aud": "service-b"}));
-    let multi = Validation::subject_token_for_exchange(realm_iss).issuer(partner_iss.clone());
+    let multi = Validation::subject_token(realm_iss).issuer(partner_iss.clone());
     // With the partner's keys bound to the partner: the iss/key mismatch is caught.
     let err = multi
         .verify(&forged, &partner.key_set(), now())
@@ -124,7 +124,7 @@ fn partner_key_cannot_vouch_for_a_token_naming_the_realm_as_issuer() {
     // the verifying keys to be bound to the token's iss.
     let sts = Issuer::new("https://sts.example");
     let token = sts.mint(json!({}));
-    let loose = Validation::subject_token_for_exchange(StringOrUri::new(sts.iss.clone()).unwrap())
+    let loose = Validation::subject_token(StringOrUri::new(sts.iss.clone()).unwrap())
         .verify(&token, &sts.unbound_key_set(), now())
         .unwrap();
     assert_eq!(loose.key_issuer(), None);

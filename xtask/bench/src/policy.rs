@@ -53,7 +53,7 @@ pub(crate) fn run() {
         )
         .unwrap();
         let token = audex_jose::sign_access_token(&claims, &key).unwrap();
-        let subject = Validation::subject_token_for_exchange(
+        let subject = Validation::subject_token(
             StringOrUri::new("https://sts.example").unwrap(),
         )
         .verify(&token, &keys, now)

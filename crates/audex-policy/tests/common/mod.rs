@@ -8,7 +8,7 @@
 
 use audex_claims::{AccessTokenClaims, NumericDate, StringOrUri};
 use audex_exchange::{TokenExchangeRequest, TokenType};
-use audex_jose::{Algorithm, KeySet, SigningKey, Validation, Verified};
+use audex_jose::{Algorithm, KeySet, SigningKey, SubjectTokenClaims, Validation, Verified};
 use audex_policy::{Decision, ExchangeInput, Realm, Requester};
 use serde_json::{Value, json};
 
@@ -59,8 +59,8 @@ impl Issuer {
     }
 
     /// Verifies as an exchange server does (audience rule deferred to the policy).
-    pub fn verify(&self, token: &str) -> Verified<AccessTokenClaims> {
-        Validation::subject_token_for_exchange(StringOrUri::new(self.iss.clone()).unwrap())
+    pub fn verify(&self, token: &str) -> Verified<SubjectTokenClaims> {
+        Validation::subject_token(StringOrUri::new(self.iss.clone()).unwrap())
             .verify(token, &self.keys, now())
             .unwrap()
     }
@@ -85,7 +85,7 @@ impl Issuer {
         audex_jose::sign_access_token(claims, &self.key).unwrap()
     }
 
-    pub fn subject(&self, extra: Value) -> Verified<AccessTokenClaims> {
+    pub fn subject(&self, extra: Value) -> Verified<SubjectTokenClaims> {
         self.verify(&self.mint(extra))
     }
 }
@@ -93,8 +93,8 @@ impl Issuer {
 pub fn exchange(
     realm: &Realm,
     client: &str,
-    subject: &Verified<AccessTokenClaims>,
-    actor: Option<&Verified<AccessTokenClaims>>,
+    subject: &Verified<SubjectTokenClaims>,
+    actor: Option<&Verified<SubjectTokenClaims>>,
     request: &TokenExchangeRequest,
 ) -> Decision {
     realm.decide_exchange(&ExchangeInput {
