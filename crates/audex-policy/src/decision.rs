@@ -168,16 +168,30 @@ impl IssuePlan {
 }
 
 /// The outcome of a decision plus every rule evaluated. A denial is a value, not an
-/// error: it carries the wire rejection.
+/// error: it carries the wire rejection. Only the engine builds one.
 #[derive(Clone, Debug)]
+#[must_use = "a decision must be acted on: issue on grant, answer the rejection on denial"]
 pub struct Decision {
-    /// Grant with a plan, or deny with a rejection (and its RFC error code).
-    pub outcome: Result<IssuePlan, Rejection>,
-    /// Rules in evaluation order; on denial the last one failed and decided.
-    pub steps: Vec<Step>,
+    outcome: Result<IssuePlan, Rejection>,
+    steps: Vec<Step>,
 }
 
 impl Decision {
+    /// Grant with a plan, or deny with a rejection (and its RFC error code).
+    pub fn outcome(&self) -> &Result<IssuePlan, Rejection> {
+        &self.outcome
+    }
+
+    /// Gives up the explanation and returns the outcome.
+    pub fn into_outcome(self) -> Result<IssuePlan, Rejection> {
+        self.outcome
+    }
+
+    /// Rules in evaluation order; on denial the last one failed and decided.
+    pub fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
     /// Whether the request was granted.
     pub fn is_granted(&self) -> bool {
         self.outcome.is_ok()

@@ -22,13 +22,13 @@ const PARTNER: &str = "https://idp.partner.example";
 const HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 fn grant(d: &Decision) -> IssuePlan {
-    d.outcome
+    d.outcome()
         .clone()
         .unwrap_or_else(|e| panic!("denied: {e}\n{d}"))
 }
 
 fn denied(d: &Decision) -> Rejection {
-    d.outcome
+    d.outcome()
         .clone()
         .err()
         .unwrap_or_else(|| panic!("granted:\n{d}"))
@@ -706,7 +706,7 @@ fn explanations_blame_the_real_rule_and_token() {
     let subject = sts.subject(json!({"may_act": {"sub": "service-b"}}));
     let actor = sts.subject(json!({"sub": "service-b", "client_id": "service-b"}));
     let d = exchange(&realm, "service-b", &subject, Some(&actor), &request());
-    let step = d.steps.iter().find(|s| s.rule == Rule::Chaining).unwrap();
+    let step = d.steps().iter().find(|s| s.rule == Rule::Chaining).unwrap();
     assert!(step.passed);
     assert!(!step.detail.contains("chaining allowed"), "{}", step.detail);
 

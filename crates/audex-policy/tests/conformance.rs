@@ -16,13 +16,13 @@ use common::*;
 use serde_json::json;
 
 fn grant(d: &audex_policy::Decision) -> audex_policy::IssuePlan {
-    d.outcome
+    d.outcome()
         .clone()
         .unwrap_or_else(|e| panic!("denied: {e}\n{d}"))
 }
 
 fn code(d: &audex_policy::Decision) -> ErrorCode {
-    d.outcome
+    d.outcome()
         .clone()
         .err()
         .unwrap_or_else(|| panic!("granted:\n{d}"))
@@ -487,7 +487,7 @@ fn decisions_list_every_rule_and_the_deciding_one() {
         None,
         &request().audience("service-c"),
     );
-    let rules: Vec<Rule> = d.steps.iter().map(|s| s.rule).collect();
+    let rules: Vec<Rule> = d.steps().iter().map(|s| s.rule).collect();
     assert_eq!(
         rules,
         [
@@ -508,7 +508,7 @@ fn decisions_list_every_rule_and_the_deciding_one() {
             Rule::RefreshToken,
         ]
     );
-    assert!(d.steps.iter().all(|s| s.passed && !s.detail.is_empty()));
+    assert!(d.steps().iter().all(|s| s.passed && !s.detail.is_empty()));
     let text = d.to_string();
     assert!(text.starts_with("GRANT aud=service-c"), "{text}");
     let denied = exchange(
@@ -519,11 +519,11 @@ fn decisions_list_every_rule_and_the_deciding_one() {
         &request().audience("hr-api"),
     );
     assert_eq!(
-        denied.steps.last().map(|s| (s.rule, s.passed)),
+        denied.steps().last().map(|s| (s.rule, s.passed)),
         Some((Rule::Targets, false))
     );
     assert!(
-        denied.steps[..denied.steps.len() - 1]
+        denied.steps()[..denied.steps().len() - 1]
             .iter()
             .all(|s| s.passed)
     );

@@ -260,8 +260,8 @@ proptest! {
             now: now(),
         });
         // Every decision explains itself: a failing step iff denied.
-        prop_assert_eq!(d.is_granted(), d.steps.iter().all(|s| s.passed));
-        if let Ok(plan) = &d.outcome {
+        prop_assert_eq!(d.is_granted(), d.steps().iter().all(|s| s.passed));
+        if let Ok(plan) = &d.outcome() {
             let c = &g.clients[requester];
             let x = c.exchange.as_ref().unwrap();
             if foreign_subject {

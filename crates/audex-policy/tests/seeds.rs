@@ -43,7 +43,7 @@ fn a_b_c_story() {
         None,
         &request().audience("service-c"),
     );
-    let plan = d.outcome.clone().unwrap_or_else(|e| panic!("{e}\n{d}"));
+    let plan = d.outcome().clone().unwrap_or_else(|e| panic!("{e}\n{d}"));
     assert_eq!(serde_json::to_value(&plan.aud).unwrap(), json!("service-c"));
     assert_eq!(plan.sub.as_str(), "alice");
     assert_eq!(plan.client_id, "service-b");
@@ -68,7 +68,7 @@ fn a_b_c_story() {
             .audience("service-c")
             .scope(Scope::parse("orders:read orders:write").unwrap()),
     );
-    let err = d.outcome.clone().unwrap_err();
+    let err = d.outcome().clone().unwrap_err();
     assert_eq!(err.error_code(), ErrorCode::InvalidScope);
     assert_eq!(d.deciding_rule(), Some(Rule::Scope));
 
@@ -81,7 +81,7 @@ fn a_b_c_story() {
         &request().audience("service-c"),
     );
     assert_eq!(
-        d.outcome.unwrap_err().error_code(),
+        d.into_outcome().unwrap_err().error_code(),
         ErrorCode::UnauthorizedClient
     );
 }
@@ -109,7 +109,7 @@ fn portal_token_never_reaches_hr_but_back_office_does() {
     };
     let d = public(&portal_token);
     assert_eq!(
-        d.outcome.clone().unwrap_err().error_code(),
+        d.outcome().clone().unwrap_err().error_code(),
         ErrorCode::InvalidTarget,
         "{d}"
     );
@@ -126,7 +126,7 @@ fn portal_token_never_reaches_hr_but_back_office_does() {
         now: now(),
     });
     assert_eq!(
-        by_resource.outcome.unwrap_err().error_code(),
+        by_resource.into_outcome().unwrap_err().error_code(),
         ErrorCode::InvalidTarget
     );
     // The portal may reach the order-status API, with orders:read only.
@@ -140,7 +140,7 @@ fn portal_token_never_reaches_hr_but_back_office_does() {
         request: &request().audience("order-status-api"),
         now: now(),
     });
-    assert_eq!(ok.outcome.unwrap().scope.to_string(), "orders:read");
+    assert_eq!(ok.into_outcome().unwrap().scope.to_string(), "orders:read");
 
     // The back office reaches HR.
     let bo_token = sts.subject(json!({"aud": "backoffice-portal", "client_id": "backoffice-portal", "scope": "hr:read orders:read"}));
@@ -151,7 +151,7 @@ fn portal_token_never_reaches_hr_but_back_office_does() {
         None,
         &request().audience("hr-api"),
     );
-    let plan = d.outcome.unwrap();
+    let plan = d.into_outcome().unwrap();
     assert_eq!(serde_json::to_value(&plan.aud).unwrap(), json!("hr-api"));
     assert_eq!(plan.scope.to_string(), "hr:read");
     // Lenient realm: asking for hr:write the subject never had drops it and says so.
@@ -164,7 +164,7 @@ fn portal_token_never_reaches_hr_but_back_office_does() {
             .audience("hr-api")
             .scope(Scope::parse("hr:read hr:write").unwrap()),
     );
-    let plan = d.outcome.unwrap();
+    let plan = d.into_outcome().unwrap();
     assert_eq!(plan.scope.to_string(), "hr:read");
     assert!(plan.scope_differs);
     // Both targets at once: aud becomes an array.
@@ -176,7 +176,7 @@ fn portal_token_never_reaches_hr_but_back_office_does() {
         &request().audience("hr-api").audience("order-status-api"),
     );
     assert_eq!(
-        serde_json::to_value(&d.outcome.unwrap().aud).unwrap(),
+        serde_json::to_value(&d.into_outcome().unwrap().aud).unwrap(),
         json!(["hr-api", "order-status-api"])
     );
 }
