@@ -17,7 +17,7 @@ pub use metadata::{AuthorizationServerMetadata, IssuerMismatch};
 pub use request::{
     BasicCredentials, CLIENT_ASSERTION_TYPE_JWT, ClientAuthParams, ClientAuthentication,
     ClientCredentialsRequest, GRANT_TYPE_CLIENT_CREDENTIALS, GRANT_TYPE_TOKEN_EXCHANGE, Grant,
-    InvalidResourceUri, ResourceUri, TokenExchangeRequest, TokenRequest,
+    InvalidResourceUri, ResourceUri, TokenExchangeRequest, TokenHintRequest, TokenRequest,
 };
 pub use response::{ResponseError, TOKEN_RESPONSE_HEADERS, TokenExchangeResponse};
 pub use secret::Secret;

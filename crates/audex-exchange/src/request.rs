@@ -629,3 +629,96 @@ fn parse_request_scope(s: &str) -> Result<Scope, audex_claims::ScopeError> {
         other => other,
     }
 }
+
+/// A request that names one token: RFC 7662 introspection and RFC 7009 revocation
+/// (`token`, optional `token_type_hint`), with client authentication in the body.
+/// Decoded with the same strict rules as token requests: a repeated parameter is
+/// `invalid_request` even when empty, and `client_id` / `client_secret` are VSCHAR.
+///
+/// ```
+/// use audex_exchange::TokenHintRequest;
+///
+/// let (r, client) = TokenHintRequest::decode(b"token=abc&token_type_hint=access_token&client_id=rs").unwrap();
+/// assert_eq!(r.token.expose(), "abc");
+/// assert_eq!(client.client_id.as_deref(), Some("rs"));
+/// assert!(TokenHintRequest::decode(b"token=a&token=").is_err());
+/// ```
+#[derive(Clone, Debug)]
+pub struct TokenHintRequest {
+    /// `token`
+    pub token: Secret,
+    /// `token_type_hint`
+    pub token_type_hint: Option<String>,
+}
+
+impl TokenHintRequest {
+    /// Decodes the body; unknown parameters are ignored.
+    pub fn decode(body: &[u8]) -> Result<(Self, ClientAuthParams), FormError> {
+        const NAMES: [&str; 6] = [
+            "token",
+            "token_type_hint",
+            "client_id",
+            "client_secret",
+            "client_assertion",
+            "client_assertion_type",
+        ];
+        let mut values: [Option<String>; NAMES.len()] = Default::default();
+        for (name, value) in form::decode(body)? {
+            if let Some(i) = NAMES.iter().position(|n| *n == name) {
+                let slot = values
+                    .get_mut(i)
+                    .ok_or(FormError::Missing { name: "token" })?;
+                if slot.is_some() {
+                    return Err(FormError::Repeated {
+                        name: NAMES.get(i).copied().unwrap_or("parameter"),
+                    });
+                }
+                *slot = Some(value);
+            }
+        }
+        let mut take = |i: usize| {
+            values
+                .get_mut(i)
+                .and_then(Option::take)
+                .filter(|v| !v.is_empty())
+        };
+        let token = take(0).ok_or(FormError::Missing { name: "token" })?;
+        let token_type_hint = take(1);
+        let client_id = take(2);
+        let client_secret = take(3);
+        for (name, v) in [("client_id", &client_id), ("client_secret", &client_secret)] {
+            if v.as_deref().is_some_and(|v| !is_vschar(v)) {
+                return Err(FormError::InvalidCredentialSyntax { name });
+            }
+        }
+        let client = ClientAuthParams {
+            client_id,
+            client_secret: client_secret.map(Secret::new),
+            client_assertion: take(4).map(Secret::new),
+            client_assertion_type: take(5),
+        };
+        if client.client_assertion.is_some() != client.client_assertion_type.is_some() {
+            return Err(FormError::AssertionPairing);
+        }
+        if client.client_assertion.is_some() && client.client_secret.is_some() {
+            return Err(FormError::MultipleClientAuth);
+        }
+        Ok((
+            Self {
+                token: Secret::new(token),
+                token_type_hint,
+            },
+            client,
+        ))
+    }
+
+    /// The form body with client-authentication parameters.
+    pub fn to_form_with(&self, client: &ClientAuthParams) -> String {
+        let mut pairs: Vec<(&str, &str)> = vec![("token", self.token.expose())];
+        if let Some(h) = &self.token_type_hint {
+            pairs.push(("token_type_hint", h.as_str()));
+        }
+        pairs.extend(client.pairs());
+        form::encode(pairs)
+    }
+}

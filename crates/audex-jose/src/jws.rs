@@ -393,6 +393,22 @@ impl<'a> UnverifiedJws<'a> {
         &self.header
     }
 
+    /// The payload's `iss`, **unverified**, for choosing whose keys to verify with and
+    /// nothing else. The verification that follows must bind the key set to that
+    /// issuer ([`crate::KeySet::for_issuer`]): audex-jose then refuses the token when
+    /// its verified `iss` differs from the keys' issuer (BCP-ISS-1), so a token cannot
+    /// pick keys under one name and claim another. `None` when the payload is not a
+    /// JSON object with a string `iss`.
+    pub fn unverified_issuer(&self) -> Option<String> {
+        let obj =
+            audex_claims::json::parse_object(&self.payload, audex_claims::JsonLimits::default())
+                .ok()?;
+        match obj.get("iss") {
+            Some(serde_json::Value::String(s)) => Some(s.clone()),
+            _ => None,
+        }
+    }
+
     /// Verifies the signature with `key`. The header `alg` must equal the key's
     /// algorithm, checked before any crypto (BCP-ALG-1).
     pub fn verify_with(self, key: &VerifyingKey) -> Result<VerifiedJws, VerifyError> {

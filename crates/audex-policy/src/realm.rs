@@ -703,6 +703,21 @@ impl Realm {
         self.trusted.get(issuer)
     }
 
+    /// Every registered client, in no particular order.
+    pub fn clients(&self) -> impl Iterator<Item = &Client> {
+        self.clients.values()
+    }
+
+    /// Every trusted external issuer, in no particular order.
+    pub fn trusted_issuers(&self) -> impl Iterator<Item = &TrustedIssuer> {
+        self.trusted.values()
+    }
+
+    /// Every registered target, in file order.
+    pub fn targets(&self) -> impl Iterator<Item = &Target> {
+        self.targets.iter()
+    }
+
     /// Number of clients.
     pub fn client_count(&self) -> usize {
         self.clients.len()

@@ -1,0 +1,37 @@
+#![doc = include_str!("../README.md")]
+
+mod auth;
+mod error;
+mod introspect;
+mod keys;
+mod routes;
+mod state;
+mod store;
+mod token;
+
+pub use error::OAuthError;
+pub use keys::{KeyRing, KeyRingError};
+pub use routes::router;
+pub use state::{
+    ConfigError, DEFAULT_BODY_TIMEOUT, DEFAULT_KEYCLOAK_REALM, DEFAULT_MAX_BODY_BYTES,
+    ServerConfig, ServerState,
+};
+pub use store::{
+    MEMORY_STORE_CAPACITY, MemoryReplayCache, MemoryRevocationList, ReplayCache, RevocationList,
+    StoreError, StoreFuture,
+};
+
+use std::future::Future;
+use std::sync::Arc;
+
+/// Serves the token service on `listener` until `shutdown` completes, then finishes
+/// the requests in flight and returns.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: Arc<ServerState>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
