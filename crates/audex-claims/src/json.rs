@@ -162,22 +162,36 @@ pub(crate) fn is_unsafe_char(c: char) -> bool {
 
 impl fmt::Display for Truncated<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use fmt::Write as _;
-        const MAX: usize = 64;
-        for (n, c) in self.0.chars().enumerate() {
-            if n == MAX {
-                return f.write_char('…');
-            }
-            if c == '\\' {
-                f.write_str("\\\\")?;
-            } else if is_unsafe_char(c) {
-                write!(f, "\\u{{{:x}}}", u32::from(c))?;
-            } else {
-                f.write_char(c)?;
-            }
-        }
-        Ok(())
+        write_escaped(f, self.0, 64)
     }
+}
+
+/// Like [`Truncated`] with room for a whole message (at most 1,024 characters): for
+/// logging an error description that embeds outside input.
+#[derive(Clone, Copy, Debug)]
+pub struct Escaped<'a>(pub &'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_escaped(f, self.0, 1024)
+    }
+}
+
+fn write_escaped(f: &mut fmt::Formatter<'_>, s: &str, max: usize) -> fmt::Result {
+    use fmt::Write as _;
+    for (n, c) in s.chars().enumerate() {
+        if n == max {
+            return f.write_char('…');
+        }
+        if c == '\\' {
+            f.write_str("\\\\")?;
+        } else if is_unsafe_char(c) {
+            write!(f, "\\u{{{:x}}}", u32::from(c))?;
+        } else {
+            f.write_char(c)?;
+        }
+    }
+    Ok(())
 }
 
 /// A fault found by the strict visitor, carried out of serde's error channel.

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 
-use audex_claims::json::Truncated;
+use audex_claims::json::{Escaped, Truncated};
 use audex_claims::{NumericDate, Scope, StringOrUri};
 use audex_exchange::{
     ErrorCode, Grant, TokenExchangeRequest, TokenExchangeResponse, TokenRequest, TokenType,
@@ -92,7 +92,18 @@ pub(crate) async fn token(
     });
     match result {
         Ok(r) => r,
-        Err(e) => e.into_response(),
+        Err(e) => {
+            tracing::info!(
+                target: "audex::token",
+                grant,
+                rule,
+                status = e.status.as_u16(),
+                error = e.body.error.as_str(),
+                description = %Escaped(e.body.error_description.as_deref().unwrap_or("")),
+                "token request refused"
+            );
+            e.into_response()
+        }
     }
 }
 

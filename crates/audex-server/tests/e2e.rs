@@ -150,7 +150,7 @@ async fn delegation_yields_act_and_introspection_shows_it() {
         .await
         .assert_error(401, "invalid_client");
     sts.post(
-        &"/introspect".to_string(),
+        "/introspect",
         &format!("{body}&client_id=customer-portal"),
         None,
     )
@@ -638,6 +638,7 @@ async fn client_credentials_with_audience() {
     sts.stop().await;
 }
 
+// conformance: REV-1
 #[tokio::test]
 async fn revocation_makes_a_token_inactive_and_unexchangeable() {
     let sts = Sts::start().await;
