@@ -1,0 +1,309 @@
+//! Runs the built `audex` binary: every subcommand's success and failure paths, exit
+//! codes, standard input, and `serve` start-up and shutdown.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::print_stderr,
+    reason = "test code: a panic is a test failure"
+)]
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn audex(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_audex"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn audex_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_audex"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap()
+}
+
+/// A key pair made by `audex keygen`: the PEM file and a JWK Set file.
+fn keys(dir: &Path) -> (String, String) {
+    let pem = dir.join("k.pem");
+    let o = audex(&["keygen", "--alg", "ES256", "--out", pem.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let jwk: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let jwks = dir.join("jwks.json");
+    std::fs::write(&jwks, serde_json::json!({"keys": [jwk]}).to_string()).unwrap();
+    (
+        pem.to_str().unwrap().to_owned(),
+        jwks.to_str().unwrap().to_owned(),
+    )
+}
+
+fn mint(pem: &str, extra: &[&str]) -> String {
+    let mut args = vec![
+        "token",
+        "mint",
+        "--key",
+        pem,
+        "--sub",
+        "alice",
+        "--aud",
+        "service-c",
+        "--iss",
+        "https://sts.example",
+        "--scope",
+        "orders:read",
+    ];
+    args.extend_from_slice(extra);
+    let o = audex(&args);
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    text(&o.stdout).trim().to_owned()
+}
+
+// conformance: CLI-1
+#[test]
+fn token_verify_exit_codes_and_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pem, jwks) = keys(dir.path());
+    let token = mint(&pem, &[]);
+    let verify = |token_arg: &str, extra: &[&str]| {
+        let mut args = vec![
+            "token",
+            "verify",
+            "--jwks",
+            &jwks,
+            "--iss",
+            "https://sts.example",
+            "--aud",
+            "service-c",
+        ];
+        args.extend_from_slice(extra);
+        args.push(token_arg);
+        args.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>()
+    };
+    // Valid, as an argument and through `-`.
+    let args = verify(&token, &[]);
+    let o = audex(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let claims: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(claims["sub"], "alice");
+    let args = verify("-", &[]);
+    let o = audex_stdin(
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        &format!("{token}\n"),
+    );
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    // Tampered: exit 1, one line naming the check.
+    let mut tampered = token.clone();
+    tampered.pop();
+    tampered.push(if token.ends_with('A') { 'B' } else { 'A' });
+    let args = verify(&tampered, &[]);
+    let o = audex(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code(&o), 1);
+    let err = text(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("invalid token"), "{err}");
+    // Wrong audience, and --now after expiry: exit 1.
+    let args = verify(&token, &[])
+        .into_iter()
+        .map(|a| {
+            if a == "service-c" {
+                "service-b".to_owned()
+            } else {
+                a
+            }
+        })
+        .collect::<Vec<_>>();
+    assert_eq!(
+        code(&audex(&args.iter().map(String::as_str).collect::<Vec<_>>())),
+        1
+    );
+    let later = (std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 7200)
+        .to_string();
+    let args = verify(&token, &["--now", &later]);
+    let o = audex(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code(&o), 1);
+    assert!(text(&o.stderr).contains("expired"), "{}", text(&o.stderr));
+    // Usage and I/O errors: exit 2.
+    let args = verify(&token, &[])
+        .into_iter()
+        .map(|a| {
+            if a == jwks {
+                "/nonexistent/jwks.json".to_owned()
+            } else {
+                a
+            }
+        })
+        .collect::<Vec<_>>();
+    let o = audex(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code(&o), 2);
+    assert!(
+        text(&o.stderr).starts_with("audex: error: "),
+        "{}",
+        text(&o.stderr)
+    );
+    assert_eq!(code(&audex(&["token", "verify"])), 2);
+    assert_eq!(code(&audex(&["no-such-command"])), 2);
+}
+
+#[test]
+fn token_inspect_is_labelled_unverified_and_shows_the_act_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pem, _) = keys(dir.path());
+    let token = mint(&pem, &["--act", "service-b", "--act", "gateway"]);
+    let o = audex_stdin(&["token", "inspect", "-"], &token);
+    assert_eq!(code(&o), 0);
+    let out = text(&o.stdout);
+    assert!(out.starts_with("UNVERIFIED"), "{out}");
+    assert!(out.contains("act chain"), "{out}");
+    let b = out.find("sub=\"service-b\"").unwrap();
+    let g = out.find("sub=\"gateway\"").unwrap();
+    assert!(b < g, "current actor first: {out}");
+    assert!(out.contains("expires") || out.contains("in "), "{out}");
+    let o = audex(&["token", "inspect", "not-a-token"]);
+    assert_eq!(code(&o), 1);
+}
+
+#[test]
+fn keygen_and_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pem, _) = keys(dir.path());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&pem).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    // Never overwrites.
+    assert_eq!(code(&audex(&["keygen", "--out", &pem])), 2);
+    // RSA: exit 2 with the openssl command.
+    let o = audex(&["keygen", "--alg", "RS256"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        text(&o.stderr).contains("openssl genpkey"),
+        "{}",
+        text(&o.stderr)
+    );
+    // A secret and the hash the realm stores.
+    let o = audex(&["secret", "new", "--client", "service-b"]);
+    assert_eq!(code(&o), 0);
+    let out = text(&o.stdout);
+    let secret = out.lines().nth(1).unwrap();
+    assert_eq!(secret.len(), 43);
+    assert!(
+        secret
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    );
+    let hash: String = ring::digest::digest(&ring::digest::SHA256, secret.as_bytes())
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert!(out.contains(&hash), "{out}");
+}
+
+#[test]
+fn policy_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.toml");
+    std::fs::write(&good, "issuer = \"https://sts.example\"\n").unwrap();
+    let o = audex(&["policy", "check", good.to_str().unwrap()]);
+    assert_eq!(code(&o), 0);
+    assert!(text(&o.stdout).starts_with("ok: "));
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "issuer = \"https://sts.example\"\n[[client]]\nid = \"x\"\nkind = \"nope\"\n",
+    )
+    .unwrap();
+    let o = audex(&["policy", "check", bad.to_str().unwrap()]);
+    assert_eq!(code(&o), 1);
+    let err = text(&o.stderr);
+    assert!(err.starts_with(&format!("{}:4:", bad.display())), "{err}");
+    assert_eq!(code(&audex(&["policy", "check", "/nonexistent.toml"])), 2);
+}
+
+#[test]
+fn serve_refuses_the_demo_realm_off_loopback() {
+    let o = audex(&["serve", "--addr", "0.0.0.0:0"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        text(&o.stderr).contains("demo realm"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_answers_discovery_within_a_second_and_stops_on_sigterm() {
+    // A free port, then the server on it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let started = Instant::now();
+    let child = Command::new(env!("CARGO_BIN_EXE_audex"))
+        .args(["serve", "--addr", &addr])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let url = format!("http://{addr}/.well-known/oauth-authorization-server");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let body = rt.block_on(async {
+        loop {
+            if let Ok(r) = reqwest::get(&url).await {
+                return r.text().await.unwrap();
+            }
+            assert!(started.elapsed() < Duration::from_secs(5), "no answer");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    });
+    let first_answer = started.elapsed();
+    eprintln!("first served request after {first_answer:?}");
+    assert!(first_answer < Duration::from_secs(1), "{first_answer:?}");
+    let meta: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(meta["issuer"], format!("http://{addr}"));
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let banner = text(&out.stdout);
+    assert!(banner.contains("token mint --key"), "{banner}");
+    assert!(text(&out.stderr).contains("shut down"));
+}
