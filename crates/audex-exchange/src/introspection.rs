@@ -2,7 +2,10 @@
 
 use serde_json::{Map, Value};
 
-use audex_claims::{Actor, Audience, NumericDate, Scope, StringOrUri};
+use audex_claims::json::{JsonLimits, parse_object};
+use audex_claims::{Actor, Audience, NumericDate, Scope, Strictness, StringOrUri};
+
+use crate::response::ResponseError;
 
 /// An introspection response. An inactive token is `{"active": false}` and nothing else
 /// (RFC 7662 §2.2): [`IntrospectionResponse::inactive`] serialises exactly that.
@@ -40,6 +43,75 @@ impl IntrospectionResponse {
     /// The response for an invalid, expired, revoked or foreign token.
     pub fn inactive() -> Self {
         Self::default()
+    }
+
+    /// Reads a server's introspection response. `active` is required and must be a
+    /// boolean; when it is false, nothing else is read (RFC 7662 §2.2). Values other
+    /// servers write are read leniently (StringOrURI, scope separators) but every
+    /// member must have its JSON type.
+    ///
+    /// ```
+    /// use audex_exchange::IntrospectionResponse;
+    ///
+    /// let r = IntrospectionResponse::from_json(br#"{"active":true,"aud":"api","act":{"sub":"svc"}}"#).unwrap();
+    /// assert!(r.active);
+    /// assert_eq!(r.act.unwrap().current().sub.as_ref().unwrap().as_str(), "svc");
+    /// assert!(!IntrospectionResponse::from_json(br#"{"active":false,"sub":"x"}"#).unwrap().active);
+    /// assert!(IntrospectionResponse::from_json(br#"{"active":"true"}"#).is_err());
+    /// ```
+    pub fn from_json(bytes: &[u8]) -> Result<Self, ResponseError> {
+        let mut m = parse_object(bytes, JsonLimits::default())?;
+        let active = match m.remove("active") {
+            Some(Value::Bool(b)) => b,
+            Some(_) => return Err(ResponseError::WrongType { field: "active" }),
+            None => return Err(ResponseError::Missing { field: "active" }),
+        };
+        if !active {
+            return Ok(Self::inactive());
+        }
+        let string = |m: &mut Map<String, Value>, field: &'static str| match m.remove(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(_) => Err(ResponseError::WrongType { field }),
+        };
+        let date = |m: &mut Map<String, Value>, field: &'static str| match m.remove(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => NumericDate::from_json(&v)
+                .map(Some)
+                .map_err(|_| ResponseError::Invalid { field }),
+        };
+        let scope = string(&mut m, "scope")?
+            .map(|s| Scope::parse_lenient(&s).map_err(|_| ResponseError::Invalid { field: "scope" }))
+            .transpose()?;
+        let aud = match m.remove("aud") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(
+                Audience::from_json(v, Strictness::Lenient)
+                    .map_err(|_| ResponseError::Invalid { field: "aud" })?,
+            ),
+        };
+        let act = match m.remove("act") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(
+                Actor::from_json(v, Strictness::Lenient)
+                    .map_err(|_| ResponseError::Invalid { field: "act" })?,
+            ),
+        };
+        Ok(Self {
+            active,
+            scope,
+            client_id: string(&mut m, "client_id")?,
+            username: string(&mut m, "username")?,
+            token_type: string(&mut m, "token_type")?,
+            exp: date(&mut m, "exp")?,
+            iat: date(&mut m, "iat")?,
+            nbf: date(&mut m, "nbf")?,
+            sub: string(&mut m, "sub")?.map(StringOrUri::new_lenient),
+            aud,
+            iss: string(&mut m, "iss")?.map(StringOrUri::new_lenient),
+            jti: string(&mut m, "jti")?,
+            act,
+        })
     }
 
     /// The JSON body; an inactive response carries `active: false` only.
