@@ -81,7 +81,9 @@ impl IntrospectionResponse {
                 .map_err(|_| ResponseError::Invalid { field }),
         };
         let scope = string(&mut m, "scope")?
-            .map(|s| Scope::parse_lenient(&s).map_err(|_| ResponseError::Invalid { field: "scope" }))
+            .map(|s| {
+                Scope::parse_lenient(&s).map_err(|_| ResponseError::Invalid { field: "scope" })
+            })
             .transpose()?;
         let aud = match m.remove("aud") {
             None | Some(Value::Null) => None,
