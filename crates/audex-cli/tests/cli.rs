@@ -278,6 +278,8 @@ fn serve_answers_discovery_within_a_second_and_stops_on_sigterm() {
         .spawn()
         .unwrap();
     let url = format!("http://{addr}/.well-known/oauth-authorization-server");
+    // reqwest may be built with `rustls-no-provider` (unified from audex-client).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -204,6 +204,9 @@ impl Sts {
         let task = tokio::spawn(audex_server::serve(listener, state.clone(), async move {
             let _ = rx.await;
         }));
+        // reqwest may be built with `rustls-no-provider` (unified from audex-client in a
+        // workspace build): give it ring, the only crypto backend.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
