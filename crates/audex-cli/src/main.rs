@@ -10,6 +10,7 @@
     reason = "a command-line tool reports on the terminal"
 )]
 
+mod demo;
 mod keys;
 mod policy;
 mod serve;
@@ -41,6 +42,8 @@ struct Cli {
 enum Command {
     /// Run the reference security token service.
     Serve(serve::Args),
+    /// Run the A → B → C story end to end over real HTTP and narrate it.
+    Demo(demo::Args),
     /// Mint, inspect and verify tokens.
     #[command(subcommand)]
     Token(token::Command),
@@ -79,6 +82,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => serve::run(args),
+        Command::Demo(args) => demo::run(&args),
         Command::Token(cmd) => token::run(cmd),
         Command::Keygen(args) => keys::keygen(&args),
         Command::Secret(cmd) => keys::secret(&cmd),

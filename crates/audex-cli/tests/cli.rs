@@ -309,3 +309,24 @@ fn serve_answers_discovery_within_a_second_and_stops_on_sigterm() {
     assert!(banner.contains("token mint --key"), "{banner}");
     assert!(text(&out.stderr).contains("shut down"));
 }
+
+#[test]
+fn demo_tells_the_whole_story_and_exits_zero() {
+    let o = audex(&["demo"]);
+    let out = text(&o.stdout);
+    assert_eq!(code(&o), 0, "{out}\n{}", text(&o.stderr));
+    assert_eq!(out.matches("✔ as expected").count(), 7, "{out}");
+    assert!(!out.contains("NOT as expected"), "{out}");
+    for step in [
+        "401",
+        "invalid_token",
+        "act=",
+        "invalid_scope",
+        "invalid_target",
+        "aud=\"hr-api\"",
+    ] {
+        assert!(out.contains(step), "missing {step}: {out}");
+    }
+    // Not a terminal: no colour codes.
+    assert!(!out.contains('\u{1b}'), "{out}");
+}
