@@ -17,7 +17,7 @@ use crate::util::{Result, project_root};
 
 const DOC: &str = "docs/CONFORMANCE.md";
 /// Where tests live; scanned recursively.
-const SCAN_DIRS: [&str; 2] = ["crates", "interop"];
+const SCAN_DIRS: [&str; 2] = ["crates", "xtask/interop"];
 
 struct Row {
     line: usize,

@@ -4,7 +4,9 @@
 //! Peers are installed into project-local folders (`xtask/interop/.venv`,
 //! `xtask/interop/node_modules`) at pinned versions. Each peer signs an RFC 9068
 //! access token per algorithm and audex verifies it; audex signs one per algorithm
-//! and each peer verifies it. Any failure fails the task.
+//! and each peer verifies it. Then the reference STS runs (`audex serve`), exchanges a
+//! token, and PyJWT and npm `jose` verify the result using nothing but the server's
+//! discovery document and JWKS. Any failure fails the task.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -101,12 +103,96 @@ pub(crate) fn run() -> Result<()> {
             }
         }
     }
+    let sts = sts_round(&root, &dir, &python)?;
+    for peer in ["pyjwt/sts", "jose/sts"] {
+        let v = sts.get(peer).map_or("missing", String::as_str);
+        println!(
+            "{peer:<18} verifies a token the audex STS issued (discovery + JWKS only): {}",
+            short(v)
+        );
+        if v != "ok" {
+            failures.push(format!("{peer}: {v}"));
+        }
+    }
     if failures.is_empty() {
-        println!("interop: {} checks passed", PEERS.len() * ALGS.len() * 2);
+        println!(
+            "interop: {} checks passed",
+            PEERS.len() * ALGS.len() * 2 + 2
+        );
         Ok(())
     } else {
         Err(failures.join("\n"))
     }
+}
+
+/// Starts `audex serve` (demo realm) on a free loopback port, mints Alice's token with
+/// the key the banner names, and lets the Python and Node peers exchange and verify.
+fn sts_round(root: &Path, dir: &Path, python: &str) -> Result<BTreeMap<String, String>> {
+    use std::io::BufRead;
+    util::run(root, "cargo", &["build", "--quiet", "-p", "audex-cli"], &[])?;
+    let exe = root.join("target/debug/audex");
+    let exe = exe.to_string_lossy();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| format!("no free port: {e}"))?
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let issuer = format!("http://{addr}");
+    let mut child = Command::new(exe.as_ref())
+        .args(["serve", "--addr", &addr])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start audex serve: {e}"))?;
+    let result = (|| {
+        let stdout = child.stdout.take().ok_or("no stdout from audex serve")?;
+        let mut key = None;
+        for line in std::io::BufReader::new(stdout).lines() {
+            let line = line.map_err(|e| e.to_string())?;
+            if let Some(rest) = line.split_once("--key ").map(|(_, r)| r) {
+                key = rest.split_whitespace().next().map(str::to_owned);
+            }
+            if line.starts_with("Ctrl-C") {
+                break;
+            }
+        }
+        let key = key.ok_or("the banner names no demo key")?;
+        let subject = capture(
+            root,
+            &exe,
+            &[
+                "token",
+                "mint",
+                "--key",
+                &key,
+                "--iss",
+                &issuer,
+                "--sub",
+                "alice",
+                "--aud",
+                "service-b",
+                "--client-id",
+                "client-a",
+                "--scope",
+                "orders:read orders:write",
+            ],
+        )?;
+        let mut out = json_object(&capture(
+            dir,
+            python,
+            &["sts_peer.py", &issuer, subject.trim()],
+        )?)?;
+        let token = out.remove("sts/token").unwrap_or_default();
+        out.extend(json_object(&capture(
+            dir,
+            "node",
+            &["sts_peer.mjs", &issuer, &token],
+        )?)?);
+        Ok(out)
+    })();
+    let _ = child.kill();
+    let _ = child.wait();
+    result
 }
 
 fn short(v: &str) -> &str {

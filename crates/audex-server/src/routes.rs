@@ -31,7 +31,8 @@ where
     } else {
         get(handler)
     };
-    route.fallback(move || async move {
+    route.fallback(move |body: axum::body::Body| async move {
+        drain(body).await;
         let mut e = OAuthError::with_status(
             StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::InvalidRequest,
@@ -143,7 +144,16 @@ async fn metrics_text(State(state): State<Shared>) -> Response {
     resp
 }
 
-async fn not_found() -> Response {
+/// Reads and discards a small request body before an early error answer, so that a
+/// client still sending it gets the answer rather than a reset connection.
+async fn drain(body: axum::body::Body) {
+    use http_body_util::BodyExt;
+    let limited = http_body_util::Limited::new(body, crate::state::DEFAULT_MAX_BODY_BYTES);
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), limited.collect()).await;
+}
+
+async fn not_found(body: axum::body::Body) -> Response {
+    drain(body).await;
     OAuthError::with_status(
         StatusCode::NOT_FOUND,
         ErrorCode::InvalidRequest,
@@ -164,7 +174,7 @@ async fn kc_token(
     body: axum::body::Body,
 ) -> Response {
     if !keycloak_realm_ok(&state, &realm) {
-        return not_found().await;
+        return not_found(body).await;
     }
     token(State(state), headers, body).await
 }
@@ -176,7 +186,7 @@ async fn kc_introspect(
     body: axum::body::Body,
 ) -> Response {
     if !keycloak_realm_ok(&state, &realm) {
-        return not_found().await;
+        return not_found(body).await;
     }
     introspect(State(state), headers, body).await
 }
@@ -188,21 +198,21 @@ async fn kc_revoke(
     body: axum::body::Body,
 ) -> Response {
     if !keycloak_realm_ok(&state, &realm) {
-        return not_found().await;
+        return not_found(body).await;
     }
     revoke(State(state), headers, body).await
 }
 
 async fn kc_certs(State(state): State<Shared>, Path(realm): Path<String>) -> Response {
     if !keycloak_realm_ok(&state, &realm) {
-        return not_found().await;
+        return not_found(axum::body::Body::empty()).await;
     }
     jwks(State(state)).await
 }
 
 async fn kc_discovery(State(state): State<Shared>, Path(realm): Path<String>) -> Response {
     if !keycloak_realm_ok(&state, &realm) {
-        return not_found().await;
+        return not_found(axum::body::Body::empty()).await;
     }
     discovery(State(state)).await
 }

@@ -210,6 +210,14 @@ fn one(
             // An oversized body is answered (413) before it is read; the server may
             // close the connection while the client is still writing.
             Err(_) if matches!(b, BodyKind::Huge(_)) => None,
+            // A body larger than the socket buffers, refused early (405 on another
+            // method, say) while still being written: the write may fail first.
+            Err(e)
+                if render(&b, &w.subject).len() > 16 * 1024
+                    && format!("{e:?}").contains("BodyWrite") =>
+            {
+                None
+            }
             Err(e) => panic!("transport error: {e:?}"),
         }
     });
