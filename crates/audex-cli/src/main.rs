@@ -11,6 +11,7 @@
 )]
 
 mod demo;
+mod exchange;
 mod keys;
 mod policy;
 mod serve;
@@ -55,6 +56,17 @@ enum Command {
     /// Check realm (policy) files.
     #[command(subcommand)]
     Policy(policy::Command),
+    /// Exchange a token (RFC 8693) at any authorization server.
+    Exchange(exchange::ExchangeArgs),
+    /// Work with any compact JWS.
+    #[command(subcommand)]
+    Jws(exchange::JwsCommand),
+    /// Print a shell completion script.
+    #[command(after_help = "Example:\n  audex completions bash > /etc/bash_completion.d/audex")]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 /// How a command failed, and so which exit code it gets.
@@ -87,6 +99,13 @@ fn main() -> ExitCode {
         Command::Keygen(args) => keys::keygen(&args),
         Command::Secret(cmd) => keys::secret(&cmd),
         Command::Policy(cmd) => policy::run(cmd),
+        Command::Exchange(args) => exchange::exchange(&args),
+        Command::Jws(cmd) => exchange::jws(&cmd),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "audex", &mut std::io::stdout());
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -100,7 +100,7 @@ pub(crate) fn run(cmd: Command) -> CmdResult {
 }
 
 /// The token argument, or standard input for `-` (trimmed).
-fn read_token(arg: &str) -> Result<String, Failure> {
+pub(crate) fn read_token(arg: &str) -> Result<String, Failure> {
     if arg != "-" {
         return Ok(arg.trim().to_owned());
     }

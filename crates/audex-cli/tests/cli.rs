@@ -330,3 +330,166 @@ fn demo_tells_the_whole_story_and_exits_zero() {
     // Not a terminal: no colour codes.
     assert!(!out.contains('\u{1b}'), "{out}");
 }
+
+// conformance: CLI-1
+#[test]
+fn jws_verify_on_rfc7515_appendix_a_and_tampered_twins() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../audex-jose/tests/vectors/rfc/jws.json"
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut seen = 0;
+    for case in doc["cases"].as_array().unwrap() {
+        let id = case["id"].as_str().unwrap();
+        if !id.starts_with("RFC7515-A.") {
+            continue;
+        }
+        seen += 1;
+        let mut jwk = case["jwk"].clone();
+        if jwk["kty"] != "oct" {
+            for private in ["d", "p", "q", "dp", "dq", "qi"] {
+                jwk.as_object_mut().unwrap().remove(private);
+            }
+        }
+        let file = dir.path().join(format!("{id}.json"));
+        std::fs::write(&file, jwk.to_string()).unwrap();
+        let token = case["compact"].as_str().unwrap();
+        let alg = case["alg"].as_str().unwrap();
+        let args = |t: &str| {
+            vec![
+                "jws".to_owned(),
+                "verify".to_owned(),
+                "--jwk".to_owned(),
+                file.to_str().unwrap().to_owned(),
+                "--alg".to_owned(),
+                alg.to_owned(),
+                t.to_owned(),
+            ]
+        };
+        let ok = audex(&args(token).iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(code(&ok), 0, "{id}: {}", text(&ok.stderr));
+        assert!(
+            text(&ok.stdout).contains("joe"),
+            "{id}: {}",
+            text(&ok.stdout)
+        );
+        // The same through standard input.
+        let o = audex_stdin(
+            &args("-").iter().map(String::as_str).collect::<Vec<_>>(),
+            token,
+        );
+        assert_eq!(code(&o), 0, "{id}");
+        // Tampered payload: exit 1, one line.
+        let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
+        parts[1] = parts[1].replacen('e', "f", 1);
+        let bad = parts.join(".");
+        let o = audex(&args(&bad).iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(code(&o), 1, "{id}");
+        assert_eq!(text(&o.stderr).lines().count(), 1);
+    }
+    assert_eq!(seen, 3);
+}
+
+#[test]
+fn completions_are_generated() {
+    let o = audex(&["completions", "bash"]);
+    assert_eq!(code(&o), 0);
+    assert!(text(&o.stdout).contains("audex"));
+    assert_eq!(code(&audex(&["completions", "tcsh-9000"])), 2);
+}
+
+#[cfg(unix)]
+#[test]
+fn exchange_against_a_running_server() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let issuer = format!("http://{addr}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_audex"))
+        .args(["serve", "--addr", &addr])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The banner names the demo key.
+    let mut banner = String::new();
+    {
+        use std::io::BufRead;
+        let stdout = child.stdout.take().unwrap();
+        for line in std::io::BufReader::new(stdout).lines() {
+            let line = line.unwrap();
+            banner.push_str(&line);
+            banner.push('\n');
+            if line.starts_with("Ctrl-C") {
+                break;
+            }
+        }
+    }
+    let key = banner
+        .split("--key ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    let o = audex(&[
+        "token",
+        "mint",
+        "--key",
+        &key,
+        "--iss",
+        &issuer,
+        "--sub",
+        "alice",
+        "--aud",
+        "service-b",
+        "--client-id",
+        "client-a",
+        "--scope",
+        "orders:read orders:write",
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let subject = text(&o.stdout).trim().to_owned();
+    let run = |audience: &str| {
+        Command::new(env!("CARGO_BIN_EXE_audex"))
+            .args([
+                "exchange",
+                "--issuer",
+                &issuer,
+                "--client-id",
+                "service-b",
+                "--client-secret-env",
+                "B_SECRET",
+                "--subject-token",
+                &subject,
+                "--audience",
+                audience,
+            ])
+            .env("B_SECRET", "service-b-secret")
+            .output()
+            .unwrap()
+    };
+    let ok = run("service-c");
+    assert_eq!(code(&ok), 0, "{}", text(&ok.stderr));
+    let j: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert_eq!(
+        j["issued_token_type"],
+        "urn:ietf:params:oauth:token-type:access_token"
+    );
+    let no = run("hr-api");
+    assert_eq!(code(&no), 1);
+    assert!(
+        text(&no.stderr).starts_with("invalid_target: "),
+        "{}",
+        text(&no.stderr)
+    );
+    // A server that is not there: exit 2.
+    let _ = child.kill();
+    let _ = child.wait();
+    let gone = run("service-c");
+    assert_eq!(code(&gone), 2, "{}", text(&gone.stderr));
+}

@@ -82,6 +82,8 @@ pub(crate) struct RealmSnapshot {
     pub(crate) own_keys: KeySet,
     /// Inline key sets of trusted issuers, each bound to its issuer.
     pub(crate) trusted_keys: HashMap<String, KeySet>,
+    /// JWKS caches of trusted issuers configured with a `jwks_uri`.
+    pub(crate) trusted_jwks: HashMap<String, Arc<audex_client::JwksCache>>,
     /// Key sets of `private_key_jwt` clients, each bound to the client id.
     pub(crate) client_keys: HashMap<String, KeySet>,
     /// Endpoint URLs.
@@ -142,13 +144,48 @@ fn urls(issuer: &StringOrUri) -> Result<Urls, ConfigError> {
 }
 
 impl RealmSnapshot {
-    fn build(realm: Realm, keys: &KeyRing) -> Result<Self, ConfigError> {
+    fn build(
+        realm: Realm,
+        keys: &KeyRing,
+        http: &audex_client::Http,
+        previous: Option<&RealmSnapshot>,
+    ) -> Result<Self, ConfigError> {
         let urls = urls(&realm.issuer)?;
         let own_keys = keys
             .verification_keys(&realm.issuer)
             .map_err(|e| ConfigError::Keys(e.to_string()))?;
         let mut trusted_keys = HashMap::new();
+        let mut trusted_jwks = HashMap::new();
         for t in realm.trusted_issuers() {
+            if let (None, Some(uri)) = (&t.jwks, &t.jwks_uri) {
+                // Keep a cache across reloads when the issuer and URI are unchanged.
+                let kept = previous
+                    .and_then(|p| p.trusted_jwks.get(&t.issuer))
+                    .filter(|_| {
+                        previous
+                            .and_then(|p| p.realm.trusted_issuer(&t.issuer))
+                            .and_then(|old| old.jwks_uri.as_ref())
+                            == Some(uri)
+                    })
+                    .cloned();
+                let cache = match kept {
+                    Some(c) => c,
+                    None => {
+                        let iss = StringOrUri::new(t.issuer.clone())
+                            .map_err(|e| ConfigError::Keys(format!("trusted issuer: {e}")))?;
+                        Arc::new(
+                            audex_client::JwksCache::new(
+                                http.clone(),
+                                iss,
+                                uri,
+                                audex_client::JwksSettings::default(),
+                            )
+                            .map_err(|e| ConfigError::Keys(format!("{}: {e}", t.issuer)))?,
+                        )
+                    }
+                };
+                trusted_jwks.insert(t.issuer.clone(), cache);
+            }
             if let Some(jwks) = &t.jwks {
                 let iss = StringOrUri::new(t.issuer.clone())
                     .map_err(|e| ConfigError::Keys(format!("trusted issuer: {e}")))?;
@@ -172,6 +209,7 @@ impl RealmSnapshot {
             realm,
             own_keys,
             trusted_keys,
+            trusted_jwks,
             client_keys,
             urls,
         })
@@ -191,6 +229,7 @@ pub struct ServerState {
     pub(crate) recorder: PrometheusRecorder,
     pub(crate) metrics: PrometheusHandle,
     pub(crate) rng: ring::rand::SystemRandom,
+    http: audex_client::Http,
 }
 
 impl std::fmt::Debug for ServerState {
@@ -218,7 +257,9 @@ impl ServerState {
         {
             return Err(ConfigError::KeycloakRealm(name.clone()));
         }
-        let snapshot = RealmSnapshot::build(config.realm, &config.keys)?;
+        let http = audex_client::Http::new(&audex_client::HttpSettings::default())
+            .map_err(|e| ConfigError::Keys(format!("HTTP client: {e}")))?;
+        let snapshot = RealmSnapshot::build(config.realm, &config.keys, &http, None)?;
         let recorder = PrometheusBuilder::new()
             .set_buckets(&LATENCY_BUCKETS)
             .map_err(|e| ConfigError::Keys(format!("metrics: {e}")))?
@@ -235,6 +276,7 @@ impl ServerState {
             recorder,
             metrics,
             rng: ring::rand::SystemRandom::new(),
+            http,
         }))
     }
 
@@ -248,7 +290,12 @@ impl ServerState {
                 reason: "a reload cannot change the issuer",
             });
         }
-        let next = Arc::new(RealmSnapshot::build(realm, &self.keys)?);
+        let next = Arc::new(RealmSnapshot::build(
+            realm,
+            &self.keys,
+            &self.http,
+            Some(&current),
+        )?);
         match self.current.write() {
             Ok(mut w) => *w = next,
             Err(poisoned) => *poisoned.into_inner() = next,

@@ -255,15 +255,20 @@ pub(crate) async fn verify_exchange_token(
         .unverified_issuer()
         .ok_or_else(|| rejected("no iss claim".into()))?;
     let own = iss == snap.urls.issuer;
+    let fetched;
     let keys = if own {
         &snap.own_keys
     } else if let Some(k) = snap.trusted_keys.get(&iss) {
         k
-    } else if snap.realm.trusted_issuer(&iss).is_some() {
-        return Err(rejected(format!(
-            "keys of trusted issuer \"{}\" are published at its jwks_uri, which this server does not fetch yet; configure them inline (jwks)",
-            Truncated(&iss)
-        )));
+    } else if let Some(cache) = snap.trusted_jwks.get(&iss) {
+        fetched = cache.keys_for_token(token).await.map_err(|e| {
+            tracing::warn!(issuer = %Truncated(&iss), error = %e, "trusted issuer's JWKS unavailable");
+            rejected(format!(
+                "the keys of trusted issuer \"{}\" are unavailable",
+                Truncated(&iss)
+            ))
+        })?;
+        &*fetched
     } else {
         return Err(rejected(format!(
             "issuer \"{}\" is not this realm and not a trusted issuer",

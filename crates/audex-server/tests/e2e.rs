@@ -726,3 +726,52 @@ async fn graceful_shutdown_finishes_and_stops_listening() {
     sts.stop().await;
     assert!(reqwest::get(format!("{base}/healthz")).await.is_err());
 }
+
+// conformance: POL-XISS-2
+#[tokio::test]
+async fn a_trusted_issuer_with_a_jwks_uri_is_fetched_and_its_subjects_qualified() {
+    // The partner's JWKS, on a real loopback listener.
+    let (partner_key, partner_pub) = key_pair(Algorithm::ES256);
+    let jwks = json!({"keys": [partner_pub.to_public_jwk().unwrap()]}).to_string();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let jwks_url = format!("http://{}/jwks", listener.local_addr().unwrap());
+    let app = axum::Router::new().route(
+        "/jwks",
+        axum::routing::get(move || {
+            let jwks = jwks.clone();
+            async move { ([("content-type", "application/json")], jwks) }
+        }),
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let partner = "https://idp.partner.example";
+    let sts = Sts::start_with(Options {
+        extra_realm: format!(
+            "[[trusted_issuer]]\nissuer = \"{partner}\"\njwks_uri = \"{jwks_url}\"\naccepted_audiences = [\"audex-sts\"]\nclients = [\"service-b\"]\nsubject_prefix = \"partner:\"\n"
+        ),
+        ..Options::default()
+    })
+    .await;
+    let now = unix_now();
+    let claims = audex_claims::AccessTokenClaims::from_json_slice(
+        json!({"iss": partner, "sub": "admin", "aud": "audex-sts", "client_id": "service-b",
+               "exp": now + 300, "iat": now, "jti": "p1", "scope": "orders:read"})
+        .to_string()
+        .as_bytes(),
+    )
+    .unwrap();
+    let token = audex_jose::sign_access_token(&claims, &partner_key).unwrap();
+    let r = sts
+        .exchange("service-b", &token, &[("audience", "service-c")])
+        .await;
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let p = decode_payload(r.json()["access_token"].as_str().unwrap());
+    assert_eq!(p["sub"], "partner:admin");
+    assert_eq!(p["iss"], sts.issuer.as_str());
+    // Its token presented by another client is refused; a forged one too.
+    let (mallory, _) = key_pair(Algorithm::ES256);
+    let forged = audex_jose::sign_access_token(&claims, &mallory).unwrap();
+    sts.exchange("service-b", &forged, &[("audience", "service-c")])
+        .await
+        .assert_error(400, "invalid_request");
+    sts.stop().await;
+}
