@@ -56,6 +56,12 @@ pub(crate) struct Args {
     /// Realm name of the Keycloak-compatible paths.
     #[arg(long, default_value = audex_server::DEFAULT_KEYCLOAK_REALM)]
     keycloak_realm: String,
+    /// Serve HTTPS with this PEM certificate chain (with --tls-key).
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert (PKCS#8, SEC1 or PKCS#1).
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
 }
 
 fn init_logs(format: LogFormat) {
@@ -111,10 +117,22 @@ async fn serve(args: Args, demo: bool) -> CmdResult {
     let local = listener
         .local_addr()
         .map_err(|e| Failure::usage(e.to_string()))?;
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(c), Some(k)) => {
+            let read = |p: &PathBuf| {
+                std::fs::read(p).map_err(|e| Failure::usage(format!("{}: {e}", p.display())))
+            };
+            let config = audex_server::tls_config(&read(c)?, &read(k)?)
+                .map_err(|e| Failure::usage(format!("{} / {}: {e}", c.display(), k.display())))?;
+            Some(Arc::new(config))
+        }
+        _ => None,
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let issuer = args
         .issuer
         .clone()
-        .unwrap_or_else(|| format!("http://{local}"));
+        .unwrap_or_else(|| format!("{scheme}://{local}"));
     let realm = load_realm(args.policy.as_ref(), &issuer)?;
     let alg = realm.token.algorithm;
 
@@ -149,6 +167,7 @@ async fn serve(args: Args, demo: bool) -> CmdResult {
         &state,
         &args,
         demo,
+        tls.is_some(),
         demo_dir.as_ref().map(|d| d.path().join("key.pem")),
     );
 
@@ -156,9 +175,11 @@ async fn serve(args: Args, demo: bool) -> CmdResult {
     let policy = args.policy.clone();
     tokio::spawn(reload_on_sighup(reload_state, policy, issuer));
 
-    audex_server::serve(listener, state, shutdown_signal())
-        .await
-        .map_err(|e| Failure::usage(format!("server: {e}")))?;
+    match tls {
+        Some(tls) => audex_server::serve_tls(listener, tls, state, shutdown_signal()).await,
+        None => audex_server::serve(listener, state, shutdown_signal()).await,
+    }
+    .map_err(|e| Failure::usage(format!("server: {e}")))?;
     tracing::info!("shut down");
     drop(demo_dir);
     Ok(())
@@ -220,7 +241,7 @@ async fn reload_on_sighup(state: Arc<ServerState>, policy: Option<PathBuf>, issu
     }
 }
 
-fn banner(state: &ServerState, args: &Args, demo: bool, key_file: Option<PathBuf>) {
+fn banner(state: &ServerState, args: &Args, demo: bool, tls: bool, key_file: Option<PathBuf>) {
     let issuer = state.issuer();
     println!(
         "audex {} — token service at {issuer}",
@@ -260,7 +281,7 @@ fn banner(state: &ServerState, args: &Args, demo: bool, key_file: Option<PathBuf
             println!("    -d subject_token=\"$TOKEN\" -d audience=service-c");
             println!();
         }
-    } else if !args.addr.ip().is_loopback() && !issuer.starts_with("https://") {
+    } else if !tls && !args.addr.ip().is_loopback() {
         println!(
             "NOTE: listening on {} without TLS: terminate TLS in front of this service and set --issuer to its https URL.",
             args.addr

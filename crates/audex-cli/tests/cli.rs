@@ -493,3 +493,104 @@ fn exchange_against_a_running_server() {
     let gone = run("service-c");
     assert_eq!(code(&gone), 2, "{}", text(&gone.stderr));
 }
+
+#[cfg(unix)]
+#[test]
+fn serve_https_end_to_end_with_a_generated_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let ck =
+        rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
+            .unwrap();
+    let other = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+    let cert = dir.path().join("cert.pem");
+    let key = dir.path().join("key.pem");
+    let wrong = dir.path().join("wrong.pem");
+    std::fs::write(&cert, ck.cert.pem()).unwrap();
+    std::fs::write(&key, ck.signing_key.serialize_pem()).unwrap();
+    std::fs::write(&wrong, other.signing_key.serialize_pem()).unwrap();
+    // A key that is not the certificate's: exit 2, one clear line.
+    let o = audex(&[
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--tls-cert",
+        cert.to_str().unwrap(),
+        "--tls-key",
+        wrong.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        text(&o.stderr).contains("do not match"),
+        "{}",
+        text(&o.stderr)
+    );
+    // The right pair: discovery over HTTPS through audex-client trusting the cert.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_audex"))
+        .args([
+            "serve",
+            "--addr",
+            &addr,
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let issuer = format!("https://{addr}");
+    let settings = audex_client::HttpSettings {
+        extra_roots: vec![ck.cert.der().to_vec()],
+        ..audex_client::HttpSettings::default()
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let client = rt.block_on(async {
+        loop {
+            match audex_client::TokenClient::discover(
+                &issuer,
+                audex_client::ClientAuth::None {
+                    client_id: "customer-portal".into(),
+                },
+                &settings,
+            )
+            .await
+            {
+                Ok(c) => return c,
+                Err(e) => {
+                    assert!(started.elapsed() < Duration::from_secs(5), "{e}");
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            }
+        }
+    });
+    assert_eq!(client.metadata().issuer, issuer);
+    assert_eq!(
+        client.metadata().token_endpoint.as_deref(),
+        Some(format!("{issuer}/token").as_str())
+    );
+    // Without trusting the certificate, the client refuses the connection.
+    let strict = rt.block_on(audex_client::TokenClient::discover(
+        &issuer,
+        audex_client::ClientAuth::None {
+            client_id: "x".into(),
+        },
+        &audex_client::HttpSettings::default(),
+    ));
+    assert!(
+        matches!(strict, Err(audex_client::ClientError::Transport(_))),
+        "{strict:?}"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}

@@ -7,6 +7,7 @@ mod keys;
 mod routes;
 mod state;
 mod store;
+mod tls;
 mod token;
 
 pub use error::OAuthError;
@@ -20,6 +21,7 @@ pub use store::{
     MEMORY_STORE_CAPACITY, MemoryReplayCache, MemoryRevocationList, ReplayCache, RevocationList,
     StoreError, StoreFuture,
 };
+pub use tls::{HANDSHAKE_TIMEOUT, tls_config};
 
 use std::future::Future;
 use std::sync::Arc;
@@ -31,6 +33,19 @@ pub async fn serve(
     state: Arc<ServerState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Serves over HTTPS (rustls on ring) on `listener` until `shutdown` completes.
+pub async fn serve_tls(
+    listener: tokio::net::TcpListener,
+    tls: Arc<rustls::ServerConfig>,
+    state: Arc<ServerState>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let listener = tls::TlsListener::new(listener, tls)?;
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await

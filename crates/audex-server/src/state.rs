@@ -69,6 +69,9 @@ pub enum ConfigError {
     /// A key set could not be built.
     #[error("{0}")]
     Keys(String),
+    /// The TLS certificate or key is unusable.
+    #[error("TLS: {0}")]
+    Tls(String),
     /// The Keycloak realm name is not a single path segment.
     #[error("keycloak realm name {0:?} must be a non-empty path segment of [A-Za-z0-9._-]")]
     KeycloakRealm(String),
