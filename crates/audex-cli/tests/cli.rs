@@ -594,3 +594,73 @@ fn serve_https_end_to_end_with_a_generated_certificate() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+#[test]
+fn policy_graph_and_explain() {
+    let realm = concat!(env!("CARGO_MANIFEST_DIR"), "/realms/demo.toml");
+    let o = audex(&["policy", "graph", realm]);
+    assert_eq!(code(&o), 0);
+    let g = text(&o.stdout);
+    assert!(g.starts_with("flowchart LR"), "{g}");
+    assert!(g.contains("exchange: impersonation, delegation"), "{g}");
+    assert!(g.contains("\"customer-portal (public)\""), "{g}");
+    let o = audex(&["policy", "graph", realm, "--format", "dot"]);
+    assert!(text(&o.stdout).starts_with("digraph realm {"));
+    assert_eq!(
+        code(&audex(&["policy", "graph", realm, "--format", "svg"])),
+        2
+    );
+
+    // explain: the demo realm (issuer http://127.0.0.1:8080) and a key of our own.
+    let dir = tempfile::tempdir().unwrap();
+    let (pem, jwks) = keys(dir.path());
+    let subject = {
+        let o = audex(&[
+            "token",
+            "mint",
+            "--key",
+            &pem,
+            "--iss",
+            "http://127.0.0.1:8080",
+            "--sub",
+            "alice",
+            "--aud",
+            "service-b",
+            "--client-id",
+            "client-a",
+            "--scope",
+            "orders:read",
+        ]);
+        text(&o.stdout).trim().to_owned()
+    };
+    let explain = |audience: &str| {
+        audex(&[
+            "policy",
+            "explain",
+            "--policy",
+            realm,
+            "--jwks",
+            &jwks,
+            "--client",
+            "service-b",
+            "--subject-token",
+            &subject,
+            "--audience",
+            audience,
+        ])
+    };
+    let o = explain("service-c");
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).starts_with("GRANT aud=service-c"),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = explain("hr-api");
+    assert_eq!(code(&o), 1);
+    assert!(
+        text(&o.stdout).contains("FAIL targets"),
+        "{}",
+        text(&o.stdout)
+    );
+}

@@ -713,6 +713,36 @@ impl Realm {
         self.trusted.values()
     }
 
+    /// A client's exchange permission.
+    pub fn exchange_permission(&self, client: &str) -> Option<&ExchangePermission> {
+        self.exchanges.get(client)
+    }
+
+    /// The targets a client may exchange a token for (its permission's targets and
+    /// the audiences of the permission's client scopes), in file order.
+    pub fn exchange_targets(&self, client: &str) -> Vec<&Target> {
+        self.exchanges
+            .get(client)
+            .map(|p| {
+                p.target_order
+                    .iter()
+                    .filter_map(|i| self.target(*i))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The targets a client may obtain with `client_credentials` (its allowed
+    /// audiences and its client scopes' audiences), in file order.
+    pub fn client_credentials_targets(&self, client: &str) -> Vec<&Target> {
+        let Some(c) = self.clients.get(client) else {
+            return Vec::new();
+        };
+        let mut idx: Vec<usize> = c.audiences.iter().copied().collect();
+        idx.sort_unstable();
+        idx.into_iter().filter_map(|i| self.target(i)).collect()
+    }
+
     /// Every registered target, in file order.
     pub fn targets(&self) -> impl Iterator<Item = &Target> {
         self.targets.iter()
