@@ -67,6 +67,8 @@ fn main() -> ExitCode {
 fn ci() -> Result<()> {
     let root = project_root();
     let started = std::time::Instant::now();
+    step("prerequisites");
+    prerequisites()?;
     step("cargo fmt --check");
     run(&root, "cargo", &["fmt", "--all", "--check"], &[])?;
     step("cargo clippy");
@@ -125,6 +127,38 @@ fn bench(args: &[String]) -> Result<()> {
         cmd.extend(args.iter().map(String::as_str));
     }
     run(&root, "cargo", &cmd, &[])
+}
+
+/// Installs what the tests need from Debian when it is missing: `redis-server` for the
+/// replica tests.
+fn prerequisites() -> Result<()> {
+    let have = |program: &str| {
+        std::process::Command::new(program)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if have("redis-server") && have("redis-cli") {
+        println!("redis-server: present");
+        return Ok(());
+    }
+    println!("redis-server: installing the Debian package");
+    let root = project_root();
+    let env = [("DEBIAN_FRONTEND", "noninteractive")];
+    run(&root, "apt-get", &["update", "-qq"], &env)?;
+    run(
+        &root,
+        "apt-get",
+        &[
+            "install",
+            "-y",
+            "-qq",
+            "--no-install-recommends",
+            "redis-server",
+            "redis-tools",
+        ],
+        &env,
+    )
 }
 
 fn step(name: &str) {

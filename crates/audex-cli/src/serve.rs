@@ -56,6 +56,10 @@ pub(crate) struct Args {
     /// Realm name of the Keycloak-compatible paths.
     #[arg(long, default_value = audex_server::DEFAULT_KEYCLOAK_REALM)]
     keycloak_realm: String,
+    /// Redis for the state replicas share (client-assertion replay cache, revocation
+    /// list); without it, both are in memory (one process).
+    #[arg(long, env = "AUDEX_REDIS_URL")]
+    redis: Option<String>,
     /// Serve HTTPS with this PEM certificate chain (with --tls-key).
     #[arg(long, requires = "tls_key")]
     tls_cert: Option<PathBuf>,
@@ -162,6 +166,14 @@ async fn serve(args: Args, demo: bool) -> CmdResult {
 
     let mut config = ServerConfig::new(realm, keys);
     config.keycloak_realm = args.keycloak_realm.clone();
+    if let Some(url) = &args.redis {
+        let store = Arc::new(
+            audex_server::RedisStore::new(url, "audex")
+                .map_err(|e| Failure::usage(format!("--redis: {e}")))?,
+        );
+        config.replay_cache = store.clone();
+        config.revocation = store;
+    }
     let state = ServerState::new(config).map_err(|e| Failure::usage(e.to_string()))?;
     banner(
         &state,
@@ -287,6 +299,10 @@ fn banner(state: &ServerState, args: &Args, demo: bool, tls: bool, key_file: Opt
             args.addr
         );
         println!();
+    }
+    match &args.redis {
+        Some(_) => println!("State store: Redis (shared by replicas)."),
+        None => println!("State store: in memory (one process; use --redis for replicas)."),
     }
     println!("Ctrl-C stops (requests in flight finish first).");
 }

@@ -664,3 +664,191 @@ fn policy_graph_and_explain() {
         text(&o.stdout)
     );
 }
+
+/// Starts `audex serve` with extra arguments on a free port and waits for the banner.
+#[cfg(unix)]
+fn serve_with(args: &[&str]) -> (std::process::Child, String, std::path::PathBuf) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let log = std::env::temp_dir().join(format!("audex-serve-{port}.log"));
+    let mut all = vec!["serve", "--addr", &addr];
+    all.extend_from_slice(args);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_audex"))
+        .args(&all)
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::BufRead;
+        let stdout = child.stdout.take().unwrap();
+        for line in std::io::BufReader::new(stdout).lines() {
+            if line.unwrap().starts_with("Ctrl-C") {
+                break;
+            }
+        }
+    }
+    (child, format!("http://{addr}"), log)
+}
+
+#[cfg(unix)]
+fn exchange_status(issuer: &str, subject: &str) -> (i32, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_audex"))
+        .args([
+            "exchange",
+            "--issuer",
+            issuer,
+            "--client-id",
+            "service-b",
+            "--client-secret-env",
+            "B_SECRET",
+            "--subject-token",
+            subject,
+            "--audience",
+            "service-c",
+        ])
+        .env("B_SECRET", "service-b-secret")
+        .output()
+        .unwrap();
+    (code(&o), text(&o.stderr))
+}
+
+// conformance: OPS-1
+#[cfg(unix)]
+#[test]
+fn sighup_reloads_the_policy_and_a_broken_file_keeps_the_old_realm() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pem, _) = keys(dir.path());
+    let demo = include_str!("../realms/demo.toml");
+    let policy = dir.path().join("realm.toml");
+    std::fs::write(&policy, demo).unwrap();
+    let (child, issuer, log) = serve_with(&["--policy", policy.to_str().unwrap(), "--key", &pem]);
+    let subject = mint_for(&pem, &issuer);
+    assert_eq!(exchange_status(&issuer, &subject).0, 0);
+    let hup = |pid: u32| {
+        assert!(
+            Command::new("kill")
+                .args(["-HUP", &pid.to_string()])
+                .status()
+                .unwrap()
+                .success()
+        );
+        std::thread::sleep(Duration::from_millis(400));
+    };
+    // service-b loses its exchange permission: after SIGHUP the exchange is refused.
+    let without = demo.replace(
+        "[[exchange]]\nclient = \"service-b\"\ntargets = [\"service-c\"]\nimpersonation = true\ndelegation = true\n",
+        "",
+    );
+    assert_ne!(without, demo);
+    std::fs::write(&policy, &without).unwrap();
+    hup(child.id());
+    let (c, err) = exchange_status(&issuer, &subject);
+    assert_eq!(c, 1, "{err}");
+    assert!(err.starts_with("unauthorized_client"), "{err}");
+    // A broken file is refused with its location; the last good realm keeps serving.
+    std::fs::write(&policy, "issuer = \"https://x\"\n[[client]]\nid = 3\n").unwrap();
+    hup(child.id());
+    let (c, err) = exchange_status(&issuer, &subject);
+    assert_eq!(c, 1, "{err}");
+    assert!(err.starts_with("unauthorized_client"), "{err}");
+    let logs = std::fs::read_to_string(&log).unwrap();
+    assert!(logs.contains(&format!("{}:3:", policy.display())), "{logs}");
+    assert!(logs.contains("old realm keeps serving"), "{logs}");
+    // Restoring the file restores the permission.
+    std::fs::write(&policy, demo).unwrap();
+    hup(child.id());
+    assert_eq!(exchange_status(&issuer, &subject).0, 0);
+    let mut child = child;
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[cfg(unix)]
+fn mint_for(pem: &str, issuer: &str) -> String {
+    let o = audex(&[
+        "token",
+        "mint",
+        "--key",
+        pem,
+        "--iss",
+        issuer,
+        "--sub",
+        "alice",
+        "--aud",
+        "service-b",
+        "--client-id",
+        "client-a",
+        "--scope",
+        "orders:read",
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    text(&o.stdout).trim().to_owned()
+}
+
+// conformance: STS-JWKS-1
+#[cfg(unix)]
+#[test]
+fn key_rotation_with_several_keys_publishes_all_and_signs_with_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let (new_pem, _) = keys(dir.path());
+    let old_dir = dir.path().join("old");
+    std::fs::create_dir(&old_dir).unwrap();
+    let (old_pem, _) = keys(&old_dir);
+    let (mut child, issuer, _) = serve_with(&["--key", &new_pem, "--key", &old_pem]);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let jwks: serde_json::Value = rt
+        .block_on(async {
+            reqwest::get(format!("{issuer}/jwks"))
+                .await
+                .unwrap()
+                .json()
+                .await
+        })
+        .unwrap();
+    let kids: Vec<String> = jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kid"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(kids.len(), 2, "{jwks}");
+    // A token signed by the old (still published) key exchanges; the new token is
+    // signed by the first key.
+    let subject = mint_for(&old_pem, &issuer);
+    let o = Command::new(env!("CARGO_BIN_EXE_audex"))
+        .args([
+            "exchange",
+            "--issuer",
+            &issuer,
+            "--client-id",
+            "service-b",
+            "--client-secret-env",
+            "B_SECRET",
+            "--subject-token",
+            &subject,
+            "--audience",
+            "service-c",
+        ])
+        .env("B_SECRET", "service-b-secret")
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let issued: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let token = issued["access_token"].as_str().unwrap();
+    let o = audex(&["token", "inspect", token]);
+    assert!(
+        text(&o.stdout).contains(&kids[0]),
+        "signed with the first --key"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}

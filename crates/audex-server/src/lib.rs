@@ -7,6 +7,8 @@ mod keys;
 mod routes;
 mod state;
 mod store;
+#[cfg(feature = "redis")]
+mod store_redis;
 mod tls;
 mod token;
 
@@ -21,6 +23,8 @@ pub use store::{
     MEMORY_STORE_CAPACITY, MemoryReplayCache, MemoryRevocationList, ReplayCache, RevocationList,
     StoreError, StoreFuture,
 };
+#[cfg(feature = "redis")]
+pub use store_redis::{REDIS_TIMEOUT, RedisStore};
 pub use tls::{HANDSHAKE_TIMEOUT, tls_config};
 
 use std::future::Future;
