@@ -88,6 +88,23 @@ fn ci() -> Result<()> {
     )?;
     step("cargo test");
     run(&root, "cargo", &["test", "--workspace", "--locked"], &[])?;
+    step("cargo deny (bans, licenses, sources)");
+    deny(&root)?;
+    step("cargo package (library and binary crates)");
+    run(
+        &root,
+        "cargo",
+        &[
+            "package",
+            "--workspace",
+            "--exclude",
+            "xtask",
+            "--locked",
+            "--quiet",
+            "--allow-dirty",
+        ],
+        &[],
+    )?;
     step("cargo doc");
     run(
         &root,
@@ -127,6 +144,51 @@ fn bench(args: &[String]) -> Result<()> {
         cmd.extend(args.iter().map(String::as_str));
     }
     run(&root, "cargo", &cmd, &[])
+}
+
+/// Version of cargo-deny the project installs into `.tools/`.
+const CARGO_DENY_VERSION: &str = "0.20.2";
+
+/// Runs `cargo deny check bans licenses sources` (deny.toml), installing cargo-deny
+/// into the project-local `.tools/` when it is missing. Advisories need GitHub, which
+/// CI cannot reach: deny.toml says how to run them elsewhere.
+fn deny(root: &std::path::Path) -> Result<()> {
+    let tools = root.join(".tools");
+    let bin = tools.join("bin/cargo-deny");
+    if !bin.exists() {
+        println!(
+            "cargo-deny: installing {CARGO_DENY_VERSION} into {}",
+            tools.display()
+        );
+        let tools_s = tools.to_string_lossy().into_owned();
+        run(
+            root,
+            "cargo",
+            &[
+                "install",
+                "cargo-deny",
+                "--locked",
+                "--version",
+                CARGO_DENY_VERSION,
+                "--root",
+                &tools_s,
+            ],
+            &[],
+        )?;
+    }
+    run(
+        root,
+        &bin.to_string_lossy(),
+        &[
+            "deny",
+            "--all-features",
+            "check",
+            "bans",
+            "licenses",
+            "sources",
+        ],
+        &[],
+    )
 }
 
 /// Installs what the tests need from Debian when it is missing: `redis-server` for the
