@@ -16,6 +16,7 @@
     reason = "a command-line tool reports on the terminal"
 )]
 
+mod bench_sts;
 mod conformance;
 mod fuzz;
 mod interop;
@@ -29,8 +30,9 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  ci                              everything CI checks: fmt, clippy, tests, docs,
-                                  conformance, fuzz smoke
+  ci                              everything CI checks: prerequisites (redis-server), fmt,
+                                  clippy, tests, cargo deny, cargo package, docs,
+                                  conformance, interop, fuzz smoke
   conformance [--write]           check docs/CONFORMANCE.md against `// conformance:` markers;
                                   --write refreshes its tests column
   fuzz [--smoke] [--time SECS] [TARGET]
@@ -39,6 +41,8 @@ commands:
   bench [jose] [ALG]              audex-jose vs jsonwebtoken, jwt-simple and the ring floor
   bench policy                    policy decisions from 10 to 10,000 clients and targets
   bench stages                    the stages of one HS256 access-token verify, timed apart
+  bench sts                       exchanges/s, p50/p99, start-up and RSS of `audex serve`
+                                  (wrk on another core) against the ring crypto bound
 ";
 
 fn main() -> ExitCode {
@@ -125,6 +129,9 @@ fn ci() -> Result<()> {
 /// Runs the benchmark crate (its own workspace, so peer crates stay out of the
 /// library dependency trees) in release mode.
 fn bench(args: &[String]) -> Result<()> {
+    if args.first().is_some_and(|a| a == "sts") {
+        return bench_sts::run();
+    }
     let root = project_root();
     let mut cmd: Vec<&str> = vec![
         "run",

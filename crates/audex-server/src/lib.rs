@@ -37,9 +37,24 @@ pub async fn serve(
     state: Arc<ServerState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    let upkeep = spawn_upkeep(&state);
+    let r = axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    upkeep.abort();
+    r
+}
+
+/// Keeps the metrics histograms folded (bounded memory without a scraper).
+fn spawn_upkeep(state: &Arc<ServerState>) -> tokio::task::JoinHandle<()> {
+    let state = Arc::clone(state);
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(5));
+        loop {
+            every.tick().await;
+            state.run_metrics_upkeep();
+        }
+    })
 }
 
 /// Serves over HTTPS (rustls on ring) on `listener` until `shutdown` completes.
@@ -50,7 +65,10 @@ pub async fn serve_tls(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let listener = tls::TlsListener::new(listener, tls)?;
-    axum::serve(listener, router(state))
+    let upkeep = spawn_upkeep(&state);
+    let r = axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    upkeep.abort();
+    r
 }

@@ -374,6 +374,14 @@ impl ServerState {
         self.keys.public_jwks()
     }
 
+    /// Folds the latency samples recorded since the last call into the histogram
+    /// buckets. [`crate::serve`] and [`crate::serve_tls`] call it every few seconds; an
+    /// application that mounts [`crate::router`] itself must too, or samples pile up
+    /// until the next `/metrics` scrape.
+    pub fn run_metrics_upkeep(&self) {
+        self.metrics.run_upkeep();
+    }
+
     /// Runs `f` with this service's metrics recorder.
     pub(crate) fn record(&self, f: impl FnOnce()) {
         metrics::with_local_recorder(&self.recorder, f);

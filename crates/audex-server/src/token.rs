@@ -171,6 +171,9 @@ async fn token_inner(state: &ServerState, headers: &HeaderMap, body: Body) -> Ou
 /// Logs the decision's rule trace (POL-EXPLAIN-1): client ids, rule names and
 /// details the engine escaped; never a token or a secret (STS-LOG-1).
 fn log_decision(caller: &Caller, grant: &str, decision: &Decision) {
+    if !tracing::enabled!(target: "audex::decision", tracing::Level::INFO) {
+        return;
+    }
     let trace: Vec<String> = decision
         .steps()
         .iter()

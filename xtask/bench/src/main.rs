@@ -7,6 +7,7 @@
 //! the signing input. Sign = build and sign a token from the same claims; the floor is
 //! ring's sign over a precomputed signing input plus encoding the signature.
 
+mod floor;
 mod policy;
 
 use std::hint::black_box;
@@ -438,8 +439,12 @@ fn main() {
         policy::run();
         return;
     }
+    if which == "floor" {
+        floor::run();
+        return;
+    }
     if which != "jose" {
-        eprintln!("bench: unknown benchmark `{which}` (available: jose, policy)");
+        eprintln!("bench: unknown benchmark `{which}` (available: jose, policy, floor)");
         std::process::exit(2);
     }
     let only: Option<String> = std::env::args().nth(2);

@@ -1,0 +1,230 @@
+//! `cargo xtask bench sts`: token exchanges per second through `audex serve` over
+//! loopback with keep-alive connections (ES256), p50/p99 latency, start-up time to the
+//! first served request, idle and under-load RSS — the server pinned to core 0 and the
+//! load generator (`wrk`, from Debian) to core 1 — and, in the same run, the crypto
+//! bound (one ES256 verify + one ES256 sign with raw ring on one core).
+
+use std::io::{BufRead, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::util::{self, Result, project_root};
+
+fn ensure_wrk() -> Result<()> {
+    if Command::new("wrk").arg("--version").output().is_ok() {
+        return Ok(());
+    }
+    println!("bench sts: installing wrk (Debian)");
+    let root = project_root();
+    let env = [("DEBIAN_FRONTEND", "noninteractive")];
+    util::run(&root, "apt-get", &["update", "-qq"], &env)?;
+    util::run(&root, "apt-get", &["install", "-y", "-qq", "wrk"], &env)
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn healthz(addr: &str) -> bool {
+    let Ok(mut s) = TcpStream::connect(addr) else {
+        return false;
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_millis(500)));
+    if s.write_all(
+        format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+    .is_err()
+    {
+        return false;
+    }
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out.starts_with("HTTP/1.1 200")
+}
+
+fn field(text: &str, prefix: &str) -> Option<String> {
+    text.lines()
+        .map(str::trim)
+        .find(|l| l.starts_with(prefix))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .map(str::to_owned)
+}
+
+pub(crate) fn run() -> Result<()> {
+    let root = project_root();
+    ensure_wrk()?;
+    util::run(
+        &root,
+        "cargo",
+        &["build", "--release", "--quiet", "-p", "audex-cli"],
+        &[],
+    )?;
+    let exe = root.join("target/release/audex");
+    let exe = exe.to_string_lossy().into_owned();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| e.to_string())?
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let started = Instant::now();
+    let mut child = Command::new("taskset")
+        .args(["-c", "0", &exe, "serve", "--addr", &addr])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start audex serve: {e}"))?;
+    let result = (|| -> Result<()> {
+        while !healthz(&addr) {
+            if started.elapsed() > Duration::from_secs(10) {
+                return Err("audex serve did not answer".into());
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let startup = started.elapsed();
+        let pid = child.id();
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let mut key = None;
+        for line in std::io::BufReader::new(stdout).lines() {
+            let line = line.map_err(|e| e.to_string())?;
+            if let Some(rest) = line.split_once("--key ").map(|(_, r)| r) {
+                key = rest.split_whitespace().next().map(str::to_owned);
+            }
+            if line.starts_with("Ctrl-C") {
+                break;
+            }
+        }
+        let key = key.ok_or("no demo key in the banner")?;
+        let issuer = format!("http://{addr}");
+        let token = util::output(
+            &exe,
+            &[
+                "token",
+                "mint",
+                "--key",
+                &key,
+                "--iss",
+                &issuer,
+                "--sub",
+                "alice",
+                "--aud",
+                "service-b",
+                "--client-id",
+                "client-a",
+                "--scope",
+                "orders:read orders:write",
+                "--ttl",
+                "3600",
+            ],
+        )
+        .ok_or("token mint failed")?;
+        let body = format!(
+            "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&subject_token={}&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aaccess_token&audience=service-c",
+            token.trim()
+        );
+        let script = root.join("target/bench-sts.lua");
+        std::fs::write(
+            &script,
+            format!(
+                "wrk.method = \"POST\"\nwrk.body = \"{body}\"\nwrk.headers[\"Content-Type\"] = \"application/x-www-form-urlencoded\"\nwrk.headers[\"Authorization\"] = \"Basic c2VydmljZS1iOnNlcnZpY2UtYi1zZWNyZXQ=\"\n"
+            ),
+        )
+        .map_err(|e| e.to_string())?;
+        let idle = rss_kib(pid);
+        let script_s = script.to_string_lossy().into_owned();
+        let url = format!("{issuer}/token");
+        let mut rss_samples = Vec::new();
+        let wrk = Command::new("taskset")
+            .args([
+                "-c",
+                "1",
+                "wrk",
+                "-t1",
+                "-c32",
+                "-d20s",
+                "--latency",
+                "-s",
+                &script_s,
+                &url,
+            ])
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start wrk: {e}"))?;
+        let sampling = Instant::now();
+        while sampling.elapsed() < Duration::from_secs(19) {
+            std::thread::sleep(Duration::from_secs(2));
+            rss_samples.push(rss_kib(pid));
+        }
+        let out = wrk.wait_with_output().map_err(|e| e.to_string())?;
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        if text.contains("Non-2xx") {
+            return Err(format!("some exchanges failed:\n{text}"));
+        }
+        let rps: f64 = field(&text, "Requests/sec:")
+            .and_then(|v| v.parse().ok())
+            .ok_or("no Requests/sec")?;
+        let p50 = field(&text, "50%").unwrap_or_default();
+        let p99 = field(&text, "99%").unwrap_or_default();
+        let floor_out = Command::new("taskset")
+            .args([
+                "-c",
+                "0",
+                "cargo",
+                "run",
+                "--release",
+                "--quiet",
+                "--manifest-path",
+                "xtask/bench/Cargo.toml",
+                "--bin",
+                "audex-bench",
+                "--",
+                "floor",
+            ])
+            .current_dir(&root)
+            .output()
+            .map_err(|e| e.to_string())?;
+        let floor_text = String::from_utf8_lossy(&floor_out.stdout).into_owned();
+        let floor: f64 = field(&floor_text, "floor_exchanges_per_sec")
+            .and_then(|v| v.parse().ok())
+            .ok_or("no floor")?;
+        let max_rss = rss_samples.iter().copied().max().unwrap_or(0);
+        let min_rss = rss_samples.iter().copied().min().unwrap_or(0);
+        println!(
+            "audex serve, token exchange (ES256 subject verify + ES256 sign), server on core 0, wrk -t1 -c32 -d20s on core 1"
+        );
+        println!(
+            "  start-up to first served request   {:.0} ms",
+            startup.as_secs_f64() * 1e3
+        );
+        println!("  exchanges/s                         {rps:.0}");
+        println!("  latency p50 / p99                   {p50} / {p99}");
+        println!("  crypto bound (ring, one core)       {floor:.0} exchanges/s");
+        println!(
+            "  share of the crypto bound           {:.0} %",
+            100.0 * rps / floor
+        );
+        println!(
+            "  RSS idle                            {:.1} MiB",
+            idle as f64 / 1024.0
+        );
+        println!(
+            "  RSS under load (min .. max, 2 s)    {:.1} .. {:.1} MiB",
+            min_rss as f64 / 1024.0,
+            max_rss as f64 / 1024.0
+        );
+        println!("  peer (authgent-server) not measured in this run: see docs/BENCHMARKS.md");
+        Ok(())
+    })();
+    let _ = child.kill();
+    let _ = child.wait();
+    result
+}
