@@ -228,3 +228,107 @@ pub(crate) fn run() -> Result<()> {
     let _ = child.wait();
     result
 }
+
+/// `cargo xtask bench guard`: requests/s of the same axum handler behind audex-guard
+/// (ES256 bearer token verified per request) and without it, the handler on core 0 and
+/// wrk on core 1, and the per-request overhead against one raw ring ES256 verify.
+pub(crate) fn run_guard() -> Result<()> {
+    let root = project_root();
+    ensure_wrk()?;
+    util::run(
+        &root,
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "--quiet",
+            "-p",
+            "audex-guard",
+            "--example",
+            "bench_target",
+        ],
+        &[],
+    )?;
+    let exe = root.join("target/release/examples/bench_target");
+    let mut child = Command::new("taskset")
+        .args(["-c", "0", &exe.to_string_lossy()])
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start the bench target: {e}"))?;
+    let result = (|| -> Result<()> {
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?;
+        let get = |k: &str| {
+            line.split_whitespace()
+                .find_map(|w| w.strip_prefix(k))
+                .map(str::to_owned)
+                .ok_or(format!("no {k} in {line}"))
+        };
+        let (guarded, unguarded, token) = (get("guarded=")?, get("unguarded=")?, get("token=")?);
+        let run_wrk = |addr: &str, auth: bool| -> Result<(f64, String, String)> {
+            let mut args = vec!["-c", "1", "wrk", "-t1", "-c32", "-d10s", "--latency"];
+            let header = format!("Authorization: Bearer {token}");
+            if auth {
+                args.extend(["-H", &header]);
+            }
+            let url = format!("http://{addr}/orders");
+            args.push(&url);
+            let out = Command::new("taskset")
+                .args(&args)
+                .output()
+                .map_err(|e| e.to_string())?;
+            let text = String::from_utf8_lossy(&out.stdout).into_owned();
+            if text.contains("Non-2xx") {
+                return Err(format!("non-2xx answers:\n{text}"));
+            }
+            let rps = field(&text, "Requests/sec:")
+                .and_then(|v| v.parse().ok())
+                .ok_or("no Requests/sec")?;
+            Ok((
+                rps,
+                field(&text, "50%").unwrap_or_default(),
+                field(&text, "99%").unwrap_or_default(),
+            ))
+        };
+        let (u_rps, u50, u99) = run_wrk(&unguarded, false)?;
+        let (g_rps, g50, g99) = run_wrk(&guarded, true)?;
+        let floor_out = Command::new("taskset")
+            .args([
+                "-c",
+                "0",
+                "cargo",
+                "run",
+                "--release",
+                "--quiet",
+                "--manifest-path",
+                "xtask/bench/Cargo.toml",
+                "--bin",
+                "audex-bench",
+                "--",
+                "floor",
+            ])
+            .current_dir(&root)
+            .output()
+            .map_err(|e| e.to_string())?;
+        let floor_text = String::from_utf8_lossy(&floor_out.stdout).into_owned();
+        let verify_us: f64 = field(&floor_text, "floor_verify_us")
+            .and_then(|v| v.parse().ok())
+            .ok_or("no floor")?;
+        let overhead_us = 1e6 / g_rps - 1e6 / u_rps;
+        println!("axum handler on core 0, wrk -t1 -c32 -d10s on core 1, ES256 bearer tokens");
+        println!("  unguarded                 {u_rps:.0} req/s   p50 {u50}  p99 {u99}");
+        println!("  behind audex-guard        {g_rps:.0} req/s   p50 {g50}  p99 {g99}");
+        println!("  guard cost per request    {overhead_us:.1} µs");
+        println!(
+            "  one ring ES256 verify     {verify_us:.1} µs  (guard cost / verify = {:.2})",
+            overhead_us / verify_us
+        );
+        Ok(())
+    })();
+    let _ = child.kill();
+    let _ = child.wait();
+    result
+}

@@ -43,6 +43,8 @@ commands:
   bench stages                    the stages of one HS256 access-token verify, timed apart
   bench sts                       exchanges/s, p50/p99, start-up and RSS of `audex serve`
                                   (wrk on another core) against the ring crypto bound
+  bench guard                     an axum handler with and without audex-guard, per-request
+                                  cost against one ring ES256 verify
 ";
 
 fn main() -> ExitCode {
@@ -131,6 +133,9 @@ fn ci() -> Result<()> {
 fn bench(args: &[String]) -> Result<()> {
     if args.first().is_some_and(|a| a == "sts") {
         return bench_sts::run();
+    }
+    if args.first().is_some_and(|a| a == "guard") {
+        return bench_sts::run_guard();
     }
     let root = project_root();
     let mut cmd: Vec<&str> = vec![

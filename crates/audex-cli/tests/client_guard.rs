@@ -646,3 +646,39 @@ async fn the_guard_accepts_only_tokens_for_its_service() {
     assert_eq!(md["authorization_servers"][0], real.issuer.as_str());
     assert_eq!(md["scopes_supported"][0], "orders:read");
 }
+
+#[tokio::test]
+async fn exchanged_tokens_are_reused_until_shortly_before_they_expire() {
+    let real = real_server().await;
+    let alice = real.mint(json!({}));
+    let b = TokenClient::discover(&real.issuer, basic("service-b"), &HttpSettings::default())
+        .await
+        .unwrap();
+    let cache = audex_client::ExchangeCache::default();
+    let for_c =
+        TokenExchangeRequest::new(alice.clone(), TokenType::AccessToken).audience("service-c");
+    let first = cache.exchange(&b, &for_c).await.unwrap();
+    for _ in 0..20 {
+        let again = cache.exchange(&b, &for_c).await.unwrap();
+        assert_eq!(again.access_token.expose(), first.access_token.expose());
+    }
+    assert_eq!((cache.hits(), cache.misses()), (20, 1));
+    // Another scope is another token.
+    let narrower = TokenExchangeRequest::new(alice.clone(), TokenType::AccessToken)
+        .audience("service-c")
+        .scope(Scope::parse("orders:read").unwrap());
+    let other = cache.exchange(&b, &narrower).await.unwrap();
+    assert_ne!(other.access_token.expose(), first.access_token.expose());
+    assert_eq!(cache.misses(), 2);
+    // A margin longer than the token's life: never reused.
+    let strict = audex_client::ExchangeCache::new(10, Duration::from_secs(3600));
+    let x = strict.exchange(&b, &for_c).await.unwrap();
+    let y = strict.exchange(&b, &for_c).await.unwrap();
+    assert_ne!(x.access_token.expose(), y.access_token.expose());
+    assert_eq!(strict.hits(), 0);
+    // Refusals are not cached.
+    let bad = TokenExchangeRequest::new(alice, TokenType::AccessToken).audience("hr-api");
+    assert!(cache.exchange(&b, &bad).await.is_err());
+    assert!(cache.exchange(&b, &bad).await.is_err());
+    assert_eq!(cache.misses(), 4);
+}

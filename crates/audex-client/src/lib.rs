@@ -1,10 +1,12 @@
 #![doc = include_str!("../README.md")]
 
+mod cache;
 mod client;
 mod error;
 mod http;
 mod jwks;
 
+pub use cache::{DEFAULT_CACHE_CAPACITY, DEFAULT_REFRESH_MARGIN, ExchangeCache};
 pub use client::{
     ASSERTION_LIFETIME, AccessTokenResponse, ClientAuth, TokenClient, client_assertion,
 };

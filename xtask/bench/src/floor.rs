@@ -37,4 +37,17 @@ pub(crate) fn run() {
     }
     rates.sort_by(|a, b| a.total_cmp(b));
     println!("floor_exchanges_per_sec {:.0}", rates[2]);
+    // One ES256 verify alone (a resource server's floor).
+    let mut per = Vec::new();
+    for _ in 0..5 {
+        let start = Instant::now();
+        let mut n = 0u64;
+        while start.elapsed() < Duration::from_millis(300) {
+            public.verify(black_box(&input), black_box(sig.as_ref())).expect("verify");
+            n += 1;
+        }
+        per.push(start.elapsed().as_secs_f64() * 1e6 / n as f64);
+    }
+    per.sort_by(|a, b| a.total_cmp(b));
+    println!("floor_verify_us {:.2}", per[2]);
 }
