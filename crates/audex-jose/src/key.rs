@@ -12,6 +12,7 @@ use ring::signature::{self, KeyPair};
 use rustls_pki_types::pem::PemObject;
 
 use crate::alg::{Algorithm, KeyFamily};
+use crate::params::{Params, params};
 
 /// Minimum RSA modulus size in bits (RFC 8725 §3.5, RFC 7518 §3.3).
 pub const MIN_RSA_BITS: usize = 2048;
@@ -178,19 +179,33 @@ fn check_family(alg: Algorithm, family: KeyFamily, found: &'static str) -> Resul
     }
 }
 
+/// The curve name and coordinate length of an EC algorithm (from the one table).
 fn ec_curve(alg: Algorithm) -> Option<(&'static str, usize)> {
-    match alg {
-        Algorithm::ES256 => Some(("P-256", 32)),
-        Algorithm::ES384 => Some(("P-384", 48)),
-        _ => None,
+    match params(alg) {
+        Params::Ec {
+            curve, coord_len, ..
+        } => Some((curve, coord_len)),
+        Params::Hmac(_) | Params::Rsa { .. } | Params::Ed25519 => None,
     }
 }
 
-fn hmac_alg(alg: Algorithm) -> ring::hmac::Algorithm {
-    match alg {
-        Algorithm::HS384 => ring::hmac::HMAC_SHA384,
-        Algorithm::HS512 => ring::hmac::HMAC_SHA512,
-        _ => ring::hmac::HMAC_SHA256,
+/// The HMAC algorithm of an HS* algorithm (from the one table).
+fn hmac_alg(alg: Algorithm) -> Result<ring::hmac::Algorithm, KeyError> {
+    match params(alg) {
+        Params::Hmac(a) => Ok(a),
+        Params::Rsa { .. } | Params::Ec { .. } | Params::Ed25519 => {
+            Err(KeyError::WrongKeyType { alg, found: "HMAC" })
+        }
+    }
+}
+
+/// The ECDSA signing algorithm of an ES* algorithm (from the one table).
+fn ecdsa_sign_alg(alg: Algorithm) -> Result<&'static signature::EcdsaSigningAlgorithm, KeyError> {
+    match params(alg) {
+        Params::Ec { sign, .. } => Ok(sign),
+        Params::Hmac(_) | Params::Rsa { .. } | Params::Ed25519 => {
+            Err(KeyError::WrongKeyType { alg, found: "EC" })
+        }
     }
 }
 
@@ -216,7 +231,7 @@ impl VerifyingKey {
             public: Public::Oct {
                 k: Secret(secret.to_vec()),
             },
-            material: VerifyMaterial::Hmac(ring::hmac::Key::new(hmac_alg(alg), secret)),
+            material: VerifyMaterial::Hmac(ring::hmac::Key::new(hmac_alg(alg)?, secret)),
         })
     }
 
@@ -412,14 +427,16 @@ impl VerifyingKey {
         }
         let r = match &self.material {
             VerifyMaterial::Hmac(key) => ring::hmac::verify(key, message, sig),
-            VerifyMaterial::Rsa(c) => c.verify(rsa_verify_params(self.alg), message, sig),
-            VerifyMaterial::Ecdsa(point) => {
-                let a: &'static dyn signature::VerificationAlgorithm = match self.alg {
-                    Algorithm::ES384 => &signature::ECDSA_P384_SHA384_FIXED,
-                    _ => &signature::ECDSA_P256_SHA256_FIXED,
-                };
-                signature::UnparsedPublicKey::new(a, point).verify(message, sig)
-            }
+            VerifyMaterial::Rsa(c) => match params(self.alg) {
+                Params::Rsa { verify, .. } => c.verify(verify, message, sig),
+                Params::Hmac(_) | Params::Ec { .. } | Params::Ed25519 => return Err(()),
+            },
+            VerifyMaterial::Ecdsa(point) => match params(self.alg) {
+                Params::Ec { verify, .. } => {
+                    signature::UnparsedPublicKey::new(verify, point).verify(message, sig)
+                }
+                Params::Hmac(_) | Params::Rsa { .. } | Params::Ed25519 => return Err(()),
+            },
             VerifyMaterial::Ed25519(x) => {
                 signature::UnparsedPublicKey::new(&signature::ED25519, x).verify(message, sig)
             }
@@ -434,17 +451,6 @@ pub(crate) fn kty_of(p: &Public) -> &'static str {
         Public::Ec { .. } => "EC",
         Public::Okp { .. } => "OKP",
         Public::Oct { .. } => "oct",
-    }
-}
-
-fn rsa_verify_params(alg: Algorithm) -> &'static signature::RsaParameters {
-    match alg {
-        Algorithm::RS384 => &signature::RSA_PKCS1_2048_8192_SHA384,
-        Algorithm::RS512 => &signature::RSA_PKCS1_2048_8192_SHA512,
-        Algorithm::PS256 => &signature::RSA_PSS_2048_8192_SHA256,
-        Algorithm::PS384 => &signature::RSA_PSS_2048_8192_SHA384,
-        Algorithm::PS512 => &signature::RSA_PSS_2048_8192_SHA512,
-        _ => &signature::RSA_PKCS1_2048_8192_SHA256,
     }
 }
 
@@ -510,7 +516,7 @@ impl SigningKey {
             Public::Oct {
                 k: Secret(secret.to_vec()),
             },
-            SignMaterial::Hmac(ring::hmac::Key::new(hmac_alg(alg), secret)),
+            SignMaterial::Hmac(ring::hmac::Key::new(hmac_alg(alg)?, secret)),
             SystemRandom::new(),
         ))
     }
@@ -543,7 +549,7 @@ impl SigningKey {
             KeyFamily::Ec => {
                 let (crv, size) =
                     ec_curve(alg).ok_or(KeyError::WrongKeyType { alg, found: "EC" })?;
-                let kp = signature::EcdsaKeyPair::from_pkcs8(ecdsa_sign_alg(alg), der, &rng)
+                let kp = signature::EcdsaKeyPair::from_pkcs8(ecdsa_sign_alg(alg)?, der, &rng)
                     .map_err(|e| malformed("EC private key", e))?;
                 let point = kp.public_key().as_ref();
                 let (x, y) = point
@@ -584,7 +590,7 @@ impl SigningKey {
         let material = match kind {
             PrivateParts::Hmac(k) => {
                 check_hmac(alg, k)?;
-                SignMaterial::Hmac(ring::hmac::Key::new(hmac_alg(alg), k))
+                SignMaterial::Hmac(ring::hmac::Key::new(hmac_alg(alg)?, k))
             }
             PrivateParts::Rsa(c) => {
                 let kp = signature::RsaKeyPair::from_components(&c)
@@ -594,7 +600,7 @@ impl SigningKey {
             }
             PrivateParts::Ec { d, point } => SignMaterial::Ecdsa(
                 signature::EcdsaKeyPair::from_private_key_and_public_key(
-                    ecdsa_sign_alg(alg),
+                    ecdsa_sign_alg(alg)?,
                     d,
                     point,
                     &rng,
@@ -617,7 +623,7 @@ impl SigningKey {
         let fail = |e: ring::error::Unspecified| malformed("generated key", e);
         match alg.family() {
             KeyFamily::Ec => {
-                let doc = signature::EcdsaKeyPair::generate_pkcs8(ecdsa_sign_alg(alg), &rng)
+                let doc = signature::EcdsaKeyPair::generate_pkcs8(ecdsa_sign_alg(alg)?, &rng)
                     .map_err(fail)?;
                 Ok((
                     Self::from_pkcs8_der(alg, doc.as_ref())?,
@@ -704,13 +710,11 @@ impl SigningKey {
             SignMaterial::Hmac(k) => Ok(ring::hmac::sign(k, message).as_ref().to_vec()),
             SignMaterial::Rsa(kp) => {
                 let mut sig = vec![0u8; kp.public().modulus_len()];
-                let padding: &'static dyn signature::RsaEncoding = match self.alg {
-                    Algorithm::RS384 => &signature::RSA_PKCS1_SHA384,
-                    Algorithm::RS512 => &signature::RSA_PKCS1_SHA512,
-                    Algorithm::PS256 => &signature::RSA_PSS_SHA256,
-                    Algorithm::PS384 => &signature::RSA_PSS_SHA384,
-                    Algorithm::PS512 => &signature::RSA_PSS_SHA512,
-                    _ => &signature::RSA_PKCS1_SHA256,
+                let padding = match params(self.alg) {
+                    Params::Rsa { sign, .. } => sign,
+                    Params::Hmac(_) | Params::Ec { .. } | Params::Ed25519 => {
+                        return Err(SignError);
+                    }
                 };
                 kp.sign(padding, &self.rng, message, &mut sig)
                     .map_err(|_| SignError)?;
@@ -722,13 +726,6 @@ impl SigningKey {
                 .map_err(|_| SignError),
             SignMaterial::Ed25519(kp) => Ok(kp.sign(message).as_ref().to_vec()),
         }
-    }
-}
-
-fn ecdsa_sign_alg(alg: Algorithm) -> &'static signature::EcdsaSigningAlgorithm {
-    match alg {
-        Algorithm::ES384 => &signature::ECDSA_P384_SHA384_FIXED_SIGNING,
-        _ => &signature::ECDSA_P256_SHA256_FIXED_SIGNING,
     }
 }
 

@@ -6,6 +6,7 @@ pub mod fuzz;
 pub mod jwk;
 pub mod jws;
 pub mod key;
+mod params;
 pub mod sign;
 pub mod validation;
 
