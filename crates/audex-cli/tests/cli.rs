@@ -852,3 +852,69 @@ fn key_rotation_with_several_keys_publishes_all_and_signs_with_the_first() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+// conformance: OPS-1
+#[cfg(unix)]
+#[test]
+fn sighup_under_load_fails_no_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pem, _) = keys(dir.path());
+    let demo = include_str!("../realms/demo.toml");
+    // Two valid realms that both grant the exchange (they differ elsewhere).
+    let other = demo.replace("default_lifetime_secs = 300", "default_lifetime_secs = 240");
+    assert_ne!(other, demo);
+    let policy = dir.path().join("realm.toml");
+    std::fs::write(&policy, demo).unwrap();
+    let (mut child, issuer, _) = serve_with(&["--policy", policy.to_str().unwrap(), "--key", &pem]);
+    let subject = mint_for(&pem, &issuer);
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let body = format!(
+        "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&subject_token={subject}&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aaccess_token&audience=service-c"
+    );
+    let url = format!("{issuer}/token");
+    let load = rt.spawn(async move {
+        let http = reqwest::Client::new();
+        let mut statuses = Vec::new();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_millis(2500) {
+            let r = http
+                .post(&url)
+                .basic_auth("service-b", Some("service-b-secret"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body.clone())
+                .send()
+                .await
+                .map(|r| r.status().as_u16());
+            statuses.push(r.map_err(|e| e.to_string()));
+        }
+        statuses
+    });
+    for i in 0..10 {
+        std::thread::sleep(Duration::from_millis(200));
+        std::fs::write(&policy, if i % 2 == 0 { &other } else { demo }).unwrap();
+        assert!(
+            Command::new("kill")
+                .args(["-HUP", &child.id().to_string()])
+                .status()
+                .unwrap()
+                .success()
+        );
+    }
+    let statuses = rt.block_on(load).unwrap();
+    assert!(statuses.len() > 50, "only {} requests", statuses.len());
+    let failed: Vec<_> = statuses.iter().filter(|s| !matches!(s, Ok(200))).collect();
+    assert!(
+        failed.is_empty(),
+        "{} of {} failed: {:?}",
+        failed.len(),
+        statuses.len(),
+        failed.first()
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}
