@@ -415,18 +415,44 @@ impl Validation<AccessToken> {
     }
 }
 
+/// `typ` must be `at+jwt` (AT-TYP-1), for both access-token profiles.
+fn check_access_token_typ(header: &Header) -> Result<(), VerifyError> {
+    if header.typ_is(TYP_ACCESS_TOKEN) {
+        Ok(())
+    } else {
+        Err(VerifyError::WrongType {
+            expected: "at+jwt",
+            found: header.typ.clone(),
+        })
+    }
+}
+
+/// The RFC 9068 claims checks shared by both access-token profiles; the audience check
+/// runs unless the profile defers it, the scope check only where one was required.
+fn access_token_claims<P>(
+    payload: &[u8],
+    v: &Validation<P>,
+    now: NumericDate,
+) -> Result<AccessTokenClaims, VerifyError> {
+    let c = AccessTokenClaims::from_json_slice_known(payload, &v.parse, &v.known)?;
+    v.check_required(|claim| c.has(claim))?;
+    v.check_common(
+        Some(&c.iss),
+        Some(&c.aud),
+        Some(c.exp),
+        c.nbf,
+        Some(c.iat),
+        now,
+    )?;
+    v.check_scope(c.scope.as_ref())?;
+    Ok(c)
+}
+
 impl Profile for AccessToken {
     type Claims = AccessTokenClaims;
 
     fn check_typ(header: &Header, _: &Validation<Self>) -> Result<(), VerifyError> {
-        if header.typ_is(TYP_ACCESS_TOKEN) {
-            Ok(())
-        } else {
-            Err(VerifyError::WrongType {
-                expected: "at+jwt",
-                found: header.typ.clone(),
-            })
-        }
+        check_access_token_typ(header)
     }
 
     fn claims(
@@ -434,18 +460,7 @@ impl Profile for AccessToken {
         v: &Validation<Self>,
         now: NumericDate,
     ) -> Result<AccessTokenClaims, VerifyError> {
-        let c = AccessTokenClaims::from_json_slice_known(payload, &v.parse, &v.known)?;
-        v.check_required(|claim| c.has(claim))?;
-        v.check_common(
-            Some(&c.iss),
-            Some(&c.aud),
-            Some(c.exp),
-            c.nbf,
-            Some(c.iat),
-            now,
-        )?;
-        v.check_scope(c.scope.as_ref())?;
-        Ok(c)
+        access_token_claims(payload, v, now)
     }
 
     fn issuer_of(claims: &AccessTokenClaims) -> Option<&StringOrUri> {
@@ -489,14 +504,7 @@ impl Profile for SubjectToken {
     type Claims = SubjectTokenClaims;
 
     fn check_typ(header: &Header, _: &Validation<Self>) -> Result<(), VerifyError> {
-        if header.typ_is(TYP_ACCESS_TOKEN) {
-            Ok(())
-        } else {
-            Err(VerifyError::WrongType {
-                expected: "at+jwt",
-                found: header.typ.clone(),
-            })
-        }
+        check_access_token_typ(header)
     }
 
     fn claims(
@@ -504,17 +512,7 @@ impl Profile for SubjectToken {
         v: &Validation<Self>,
         now: NumericDate,
     ) -> Result<SubjectTokenClaims, VerifyError> {
-        let c = AccessTokenClaims::from_json_slice_known(payload, &v.parse, &v.known)?;
-        v.check_required(|claim| c.has(claim))?;
-        v.check_common(
-            Some(&c.iss),
-            Some(&c.aud),
-            Some(c.exp),
-            c.nbf,
-            Some(c.iat),
-            now,
-        )?;
-        Ok(SubjectTokenClaims(c))
+        access_token_claims(payload, v, now).map(SubjectTokenClaims)
     }
 
     fn issuer_of(claims: &SubjectTokenClaims) -> Option<&StringOrUri> {

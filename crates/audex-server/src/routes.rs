@@ -167,16 +167,31 @@ fn keycloak_realm_ok(state: &ServerState, realm: &str) -> bool {
     state.keycloak_realm == realm
 }
 
+/// A Keycloak-style POST path: the configured realm name only, then the native handler.
+async fn kc_post<F, Fut>(
+    state: Shared,
+    realm: &str,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Body,
+    native: F,
+) -> Response
+where
+    F: FnOnce(State<Shared>, axum::http::HeaderMap, axum::body::Body) -> Fut,
+    Fut: std::future::Future<Output = Response>,
+{
+    if !keycloak_realm_ok(&state, realm) {
+        return not_found(body).await;
+    }
+    native(State(state), headers, body).await
+}
+
 async fn kc_token(
     State(state): State<Shared>,
     Path(realm): Path<String>,
     headers: axum::http::HeaderMap,
     body: axum::body::Body,
 ) -> Response {
-    if !keycloak_realm_ok(&state, &realm) {
-        return not_found(body).await;
-    }
-    token(State(state), headers, body).await
+    kc_post(state, &realm, headers, body, token).await
 }
 
 async fn kc_introspect(
@@ -185,10 +200,7 @@ async fn kc_introspect(
     headers: axum::http::HeaderMap,
     body: axum::body::Body,
 ) -> Response {
-    if !keycloak_realm_ok(&state, &realm) {
-        return not_found(body).await;
-    }
-    introspect(State(state), headers, body).await
+    kc_post(state, &realm, headers, body, introspect).await
 }
 
 async fn kc_revoke(
@@ -197,10 +209,7 @@ async fn kc_revoke(
     headers: axum::http::HeaderMap,
     body: axum::body::Body,
 ) -> Response {
-    if !keycloak_realm_ok(&state, &realm) {
-        return not_found(body).await;
-    }
-    revoke(State(state), headers, body).await
+    kc_post(state, &realm, headers, body, revoke).await
 }
 
 async fn kc_certs(State(state): State<Shared>, Path(realm): Path<String>) -> Response {
