@@ -137,6 +137,14 @@ fn parse_json_body(url: &str, f: &Fetched) -> Result<(), ClientError> {
     Ok(())
 }
 
+/// A 200 with a JSON body, or the error the answer amounts to.
+fn success_json(url: &str, f: &Fetched) -> Result<(), ClientError> {
+    if f.status != 200 {
+        return Err(refused(url, f));
+    }
+    parse_json_body(url, f)
+}
+
 /// Turns an error answer into `Refused` (a parsed RFC 6749 body) or
 /// `InvalidResponse` (anything else).
 fn refused(url: &str, f: &Fetched) -> ClientError {
@@ -294,10 +302,7 @@ impl TokenClient {
         let f = self
             .post_form(url, request.to_form_with(&params), header)
             .await?;
-        if f.status != 200 {
-            return Err(refused(url, &f));
-        }
-        parse_json_body(url, &f)?;
+        success_json(url, &f)?;
         TokenExchangeResponse::from_json(&f.body)
             .map_err(|e| ClientError::InvalidResponse(format!("{url}: {e}")))
     }
@@ -312,10 +317,7 @@ impl TokenClient {
         let f = self
             .post_form(url, request.to_form_with(&params), header)
             .await?;
-        if f.status != 200 {
-            return Err(refused(url, &f));
-        }
-        parse_json_body(url, &f)?;
+        success_json(url, &f)?;
         let invalid = |what: &str| ClientError::InvalidResponse(format!("{url}: {what}"));
         let m = audex_claims::json::parse_object(&f.body, audex_claims::JsonLimits::default())
             .map_err(|e| invalid(&e.to_string()))?;
@@ -351,10 +353,7 @@ impl TokenClient {
         }
         .to_form_with(&params);
         let f = self.post_form(url, body, header).await?;
-        if f.status != 200 {
-            return Err(refused(url, &f));
-        }
-        parse_json_body(url, &f)?;
+        success_json(url, &f)?;
         IntrospectionResponse::from_json(&f.body)
             .map_err(|e| ClientError::InvalidResponse(format!("{url}: {e}")))
     }
