@@ -294,3 +294,15 @@ fn print_coverage(rows: &[Row], markers: &BTreeMap<String, BTreeSet<String>>) {
         println!("planned (not yet claimed): {}", planned.join(" "));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The conformance check as an ordinary test, so `cargo test --workspace` fails when
+    /// docs/CONFORMANCE.md and the `// conformance:` markers disagree.
+    #[test]
+    fn the_catalogue_and_the_test_markers_agree() {
+        if let Err(e) = super::run(false) {
+            panic!("{e}");
+        }
+    }
+}

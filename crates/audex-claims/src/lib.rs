@@ -9,6 +9,7 @@
 pub mod actor;
 pub mod audience;
 pub mod claims;
+#[doc(hidden)]
 pub mod fuzz;
 pub mod json;
 pub mod scope;

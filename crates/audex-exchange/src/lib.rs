@@ -2,6 +2,7 @@
 
 pub mod error;
 pub mod form;
+#[doc(hidden)]
 pub mod fuzz;
 pub mod introspection;
 pub mod metadata;

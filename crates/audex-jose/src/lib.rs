@@ -2,6 +2,7 @@
 
 pub mod alg;
 pub mod b64;
+#[doc(hidden)]
 pub mod fuzz;
 pub mod jwk;
 pub mod jws;

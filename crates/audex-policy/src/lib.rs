@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod decision;
+#[doc(hidden)]
 pub mod fuzz;
 pub mod realm;
 
