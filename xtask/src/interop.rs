@@ -103,13 +103,28 @@ pub(crate) fn run() -> Result<()> {
             }
         }
     }
-    let sts = sts_round(&root, &dir, &python)?;
-    for peer in ["pyjwt/sts", "jose/sts"] {
+    let mut sts = sts_round(&root, &dir, &python)?;
+    sts.extend(authgent_round(&root, &dir, &python)?);
+    for (peer, what) in [
+        (
+            "pyjwt/sts",
+            "PyJWT verifies a token the audex STS issued (discovery + JWKS only)",
+        ),
+        (
+            "jose/sts",
+            "npm jose verifies a token the audex STS issued (discovery + JWKS only)",
+        ),
+        (
+            "authgent/exchange",
+            "audex exchange (audex-client) exchanges at authgent-server",
+        ),
+        (
+            "authgent/verify",
+            "audex token verify accepts authgent's exchanged token (its JWKS)",
+        ),
+    ] {
         let v = sts.get(peer).map_or("missing", String::as_str);
-        println!(
-            "{peer:<18} verifies a token the audex STS issued (discovery + JWKS only): {}",
-            short(v)
-        );
+        println!("{what}: {}", short(v));
         if v != "ok" {
             failures.push(format!("{peer}: {v}"));
         }
@@ -117,7 +132,7 @@ pub(crate) fn run() -> Result<()> {
     if failures.is_empty() {
         println!(
             "interop: {} checks passed",
-            PEERS.len() * ALGS.len() * 2 + 2
+            PEERS.len() * ALGS.len() * 2 + 4
         );
         Ok(())
     } else {
@@ -192,6 +207,107 @@ fn sts_round(root: &Path, dir: &Path, python: &str) -> Result<BTreeMap<String, S
     })();
     let _ = child.kill();
     let _ = child.wait();
+    result
+}
+
+/// authgent-server (PyPI, an independent RFC 8693 server) on loopback: audex-client,
+/// through `audex exchange`, exchanges an authgent token there, and audex-jose, through
+/// `audex token verify`, accepts the result with authgent's published keys.
+fn authgent_round(root: &Path, dir: &Path, python: &str) -> Result<BTreeMap<String, String>> {
+    let exe = root.join("target/debug/audex");
+    let exe = exe.to_string_lossy().into_owned();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| format!("no free port: {e}"))?
+        .port();
+    let work = root.join("target/interop/authgent");
+    let _ = fs::remove_dir_all(&work);
+    let started = json_object(&capture(
+        dir,
+        python,
+        &[
+            "authgent_peer.py",
+            "start",
+            &work.to_string_lossy(),
+            &port.to_string(),
+        ],
+    )?)?;
+    let get = |k: &str| started.get(k).cloned().unwrap_or_default();
+    let pid = get("pid");
+    let result = (|| {
+        let mut out = BTreeMap::new();
+        let exchange = Command::new(&exe)
+            .args([
+                "exchange",
+                "--issuer",
+                &get("issuer"),
+                "--client-id",
+                &get("c_id"),
+                "--client-secret-env",
+                "AUTHGENT_C_SECRET",
+                "--subject-token",
+                &get("a_token"),
+                "--audience",
+                "service-d",
+            ])
+            .env("AUTHGENT_C_SECRET", get("c_secret"))
+            .output()
+            .map_err(|e| format!("cannot run audex exchange: {e}"))?;
+        let response = String::from_utf8_lossy(&exchange.stdout).into_owned();
+        // The response holds numbers too, which json_object does not read: take the
+        // one string member we need.
+        let token = response
+            .split_once("\"access_token\":\"")
+            .and_then(|(_, rest)| rest.split_once('"'))
+            .map(|(t, _)| t.to_owned())
+            .unwrap_or_default();
+        let ok = exchange.status.success() && !token.is_empty();
+        out.insert(
+            "authgent/exchange".to_owned(),
+            if ok {
+                "ok".to_owned()
+            } else {
+                format!("error: {}", String::from_utf8_lossy(&exchange.stderr))
+            },
+        );
+        let jwks = work.join("jwks.json");
+        capture(
+            dir,
+            python,
+            &[
+                "authgent_peer.py",
+                "jwks",
+                &get("issuer"),
+                &jwks.to_string_lossy(),
+            ],
+        )?;
+        let verify = Command::new(&exe)
+            .args([
+                "token",
+                "verify",
+                "--jwks",
+                &jwks.to_string_lossy(),
+                "--iss",
+                &get("issuer"),
+                "--aud",
+                "service-d",
+                "--profile",
+                "jwt",
+                &token,
+            ])
+            .output()
+            .map_err(|e| format!("cannot run audex token verify: {e}"))?;
+        out.insert(
+            "authgent/verify".to_owned(),
+            if verify.status.success() {
+                "ok".to_owned()
+            } else {
+                format!("error: {}", String::from_utf8_lossy(&verify.stderr))
+            },
+        );
+        Ok(out)
+    })();
+    let _ = Command::new("kill").arg(&pid).status();
     result
 }
 
