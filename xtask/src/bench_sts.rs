@@ -51,6 +51,29 @@ fn healthz(addr: &str) -> bool {
     out.starts_with("HTTP/1.1 200")
 }
 
+/// The ring crypto bound (`audex-bench floor`), pinned to core 0; its output.
+fn floor(root: &std::path::Path) -> Result<String> {
+    let out = Command::new("taskset")
+        .args([
+            "-c",
+            "0",
+            "cargo",
+            "run",
+            "--release",
+            "--quiet",
+            "--manifest-path",
+            "xtask/bench/Cargo.toml",
+            "--bin",
+            "audex-bench",
+            "--",
+            "floor",
+        ])
+        .current_dir(root)
+        .output()
+        .map_err(|e| e.to_string())?;
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
 fn field(text: &str, prefix: &str) -> Option<String> {
     text.lines()
         .map(str::trim)
@@ -174,25 +197,7 @@ pub(crate) fn run() -> Result<()> {
             .ok_or("no Requests/sec")?;
         let p50 = field(&text, "50%").unwrap_or_default();
         let p99 = field(&text, "99%").unwrap_or_default();
-        let floor_out = Command::new("taskset")
-            .args([
-                "-c",
-                "0",
-                "cargo",
-                "run",
-                "--release",
-                "--quiet",
-                "--manifest-path",
-                "xtask/bench/Cargo.toml",
-                "--bin",
-                "audex-bench",
-                "--",
-                "floor",
-            ])
-            .current_dir(&root)
-            .output()
-            .map_err(|e| e.to_string())?;
-        let floor_text = String::from_utf8_lossy(&floor_out.stdout).into_owned();
+        let floor_text = floor(&root)?;
         let floor: f64 = field(&floor_text, "floor_exchanges_per_sec")
             .and_then(|v| v.parse().ok())
             .ok_or("no floor")?;
@@ -295,25 +300,7 @@ pub(crate) fn run_guard() -> Result<()> {
         };
         let (u_rps, u50, u99) = run_wrk(&unguarded, false)?;
         let (g_rps, g50, g99) = run_wrk(&guarded, true)?;
-        let floor_out = Command::new("taskset")
-            .args([
-                "-c",
-                "0",
-                "cargo",
-                "run",
-                "--release",
-                "--quiet",
-                "--manifest-path",
-                "xtask/bench/Cargo.toml",
-                "--bin",
-                "audex-bench",
-                "--",
-                "floor",
-            ])
-            .current_dir(&root)
-            .output()
-            .map_err(|e| e.to_string())?;
-        let floor_text = String::from_utf8_lossy(&floor_out.stdout).into_owned();
+        let floor_text = floor(&root)?;
         let verify_us: f64 = field(&floor_text, "floor_verify_us")
             .and_then(|v| v.parse().ok())
             .ok_or("no floor")?;

@@ -403,33 +403,7 @@ fn completions_are_generated() {
 #[cfg(unix)]
 #[test]
 fn exchange_against_a_running_server() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let addr = format!("127.0.0.1:{port}");
-    let issuer = format!("http://{addr}");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_audex"))
-        .args(["serve", "--addr", &addr])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    // The banner names the demo key.
-    let mut banner = String::new();
-    {
-        use std::io::BufRead;
-        let stdout = child.stdout.take().unwrap();
-        for line in std::io::BufReader::new(stdout).lines() {
-            let line = line.unwrap();
-            banner.push_str(&line);
-            banner.push('\n');
-            if line.starts_with("Ctrl-C") {
-                break;
-            }
-        }
-    }
+    let (mut child, issuer, _, banner) = serve_with(&[]);
     let key = banner
         .split("--key ")
         .nth(1)
@@ -667,7 +641,7 @@ fn policy_graph_and_explain() {
 
 /// Starts `audex serve` with extra arguments on a free port and waits for the banner.
 #[cfg(unix)]
-fn serve_with(args: &[&str]) -> (std::process::Child, String, std::path::PathBuf) {
+fn serve_with(args: &[&str]) -> (std::process::Child, String, std::path::PathBuf, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -683,16 +657,20 @@ fn serve_with(args: &[&str]) -> (std::process::Child, String, std::path::PathBuf
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .unwrap();
+    let mut banner = String::new();
     {
         use std::io::BufRead;
         let stdout = child.stdout.take().unwrap();
         for line in std::io::BufReader::new(stdout).lines() {
-            if line.unwrap().starts_with("Ctrl-C") {
+            let line = line.unwrap();
+            banner.push_str(&line);
+            banner.push('\n');
+            if line.starts_with("Ctrl-C") {
                 break;
             }
         }
     }
-    (child, format!("http://{addr}"), log)
+    (child, format!("http://{addr}"), log, banner)
 }
 
 #[cfg(unix)]
@@ -726,7 +704,8 @@ fn sighup_reloads_the_policy_and_a_broken_file_keeps_the_old_realm() {
     let demo = include_str!("../realms/demo.toml");
     let policy = dir.path().join("realm.toml");
     std::fs::write(&policy, demo).unwrap();
-    let (child, issuer, log) = serve_with(&["--policy", policy.to_str().unwrap(), "--key", &pem]);
+    let (child, issuer, log, _) =
+        serve_with(&["--policy", policy.to_str().unwrap(), "--key", &pem]);
     let subject = mint_for(&pem, &issuer);
     assert_eq!(exchange_status(&issuer, &subject).0, 0);
     let hup = |pid: u32| {
@@ -799,7 +778,7 @@ fn key_rotation_with_several_keys_publishes_all_and_signs_with_the_first() {
     let old_dir = dir.path().join("old");
     std::fs::create_dir(&old_dir).unwrap();
     let (old_pem, _) = keys(&old_dir);
-    let (mut child, issuer, _) = serve_with(&["--key", &new_pem, "--key", &old_pem]);
+    let (mut child, issuer, _, _) = serve_with(&["--key", &new_pem, "--key", &old_pem]);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -865,7 +844,8 @@ fn sighup_under_load_fails_no_request() {
     assert_ne!(other, demo);
     let policy = dir.path().join("realm.toml");
     std::fs::write(&policy, demo).unwrap();
-    let (mut child, issuer, _) = serve_with(&["--policy", policy.to_str().unwrap(), "--key", &pem]);
+    let (mut child, issuer, _, _) =
+        serve_with(&["--policy", policy.to_str().unwrap(), "--key", &pem]);
     let subject = mint_for(&pem, &issuer);
     let _ = rustls::crypto::ring::default_provider().install_default();
     let rt = tokio::runtime::Builder::new_multi_thread()
