@@ -9,9 +9,9 @@
 use axum::http::{HeaderMap, header};
 use subtle::ConstantTimeEq;
 
-use audex_claims::{NumericDate, StringOrUri};
+use audex_claims::NumericDate;
 use audex_exchange::{ClientAuthParams, ClientAuthentication, Secret};
-use audex_jose::{JwsOptions, UnverifiedJws, Validation};
+use audex_jose::{JwsOptions, UnverifiedJws};
 use audex_policy::ClientAuth;
 
 use crate::error::OAuthError;
@@ -140,14 +140,13 @@ async fn verify_assertion(
     if body_client_id.is_some_and(|b| b != client_id) {
         return Err(fail("client_id differs from the assertion's iss"));
     }
-    let keys = snap
-        .client_keys
+    let verifier = snap
+        .clients
         .get(&client_id)
         .ok_or_else(|| fail("no private_key_jwt client of that id"))?;
-    let issuer = StringOrUri::new(snap.urls.issuer.clone())
-        .map_err(|_| fail("issuer is not a StringOrURI"))?;
-    let verified = Validation::client_assertion(issuer, client_id.clone())
-        .verify(assertion.expose(), keys, now)
+    let verified = verifier
+        .validation
+        .verify(assertion.expose(), &verifier.keys, now)
         .map_err(|e| fail(&e.to_string()))?;
     let claims = verified.claims();
     let (Some(jti), Some(exp)) = (&claims.registered.jti, claims.registered.exp) else {

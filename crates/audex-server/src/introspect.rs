@@ -8,13 +8,13 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use audex_claims::{NumericDate, StringOrUri};
+use audex_claims::NumericDate;
 use audex_exchange::{IntrospectionResponse, TokenHintRequest};
-use audex_jose::{JwsOptions, SubjectTokenClaims, UnverifiedJws, Validation, Verified};
+use audex_jose::{JwsOptions, SubjectTokenClaims, UnverifiedJws, Verified};
 
 use crate::auth::{self, Caller};
 use crate::error::{OAuthError, json_response, no_store};
-use crate::state::{RealmSnapshot, ServerState, now};
+use crate::state::{IssuerKeys, RealmSnapshot, ServerState, now};
 use crate::token::read_form;
 
 /// Decodes and authenticates a `token` request; only confidential clients that
@@ -51,13 +51,11 @@ fn own_token(
     let iss = UnverifiedJws::parse(token, &JwsOptions::default())
         .ok()?
         .unverified_issuer()?;
-    if iss != snap.urls.issuer {
-        return None;
+    let verifier = snap.issuers.get(&iss).filter(|v| v.own)?;
+    match &verifier.keys {
+        IssuerKeys::Static(keys) => verifier.validation.verify(token, keys, now).ok(),
+        IssuerKeys::Fetched(_) => None,
     }
-    let issuer = StringOrUri::new(iss).ok()?;
-    Validation::subject_token(issuer)
-        .verify(token, &snap.own_keys, now)
-        .ok()
 }
 
 /// The `POST /introspect` handler: `{"active": false}` for anything that is not a

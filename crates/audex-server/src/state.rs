@@ -6,7 +6,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
 use audex_claims::{NumericDate, StringOrUri};
-use audex_jose::KeySet;
+use audex_jose::{ClientAssertion, KeySet, SubjectToken, Validation};
 use audex_policy::{ClientAuth, Realm};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle, PrometheusRecorder};
 
@@ -81,16 +81,36 @@ pub enum ConfigError {
 /// either the old realm or the new one, never a mix.
 pub(crate) struct RealmSnapshot {
     pub(crate) realm: Realm,
-    /// The service's own verification keys, bound to its issuer.
-    pub(crate) own_keys: KeySet,
-    /// Inline key sets of trusted issuers, each bound to its issuer.
-    pub(crate) trusted_keys: HashMap<String, KeySet>,
-    /// JWKS caches of trusted issuers configured with a `jwks_uri`.
-    pub(crate) trusted_jwks: HashMap<String, Arc<audex_client::JwksCache>>,
-    /// Key sets of `private_key_jwt` clients, each bound to the client id.
-    pub(crate) client_keys: HashMap<String, KeySet>,
+    /// How to verify subject and actor tokens of each accepted issuer (this realm and
+    /// every trusted issuer), built once per realm rather than per request.
+    pub(crate) issuers: HashMap<String, IssuerVerifier>,
+    /// How to verify each `private_key_jwt` client's assertions, built once per realm.
+    pub(crate) clients: HashMap<String, AssertionVerifier>,
     /// Endpoint URLs.
     pub(crate) urls: Urls,
+}
+
+/// Where an issuer's verification keys come from.
+pub(crate) enum IssuerKeys {
+    /// A fixed set (this realm's own keys, or a trusted issuer's inline JWK Set).
+    Static(KeySet),
+    /// A trusted issuer's `jwks_uri`, through audex-client's cache.
+    Fetched(Arc<audex_client::JwksCache>),
+}
+
+/// Subject/actor token verification for one issuer.
+pub(crate) struct IssuerVerifier {
+    /// Whether this is the realm's own issuer (its tokens can be revoked here).
+    pub(crate) own: bool,
+    pub(crate) validation: Validation<SubjectToken>,
+    pub(crate) keys: IssuerKeys,
+}
+
+/// Client-assertion verification for one `private_key_jwt` client.
+pub(crate) struct AssertionVerifier {
+    pub(crate) validation: Validation<ClientAssertion>,
+    /// The client's keys, bound to its id.
+    pub(crate) keys: KeySet,
 }
 
 /// The public URLs, derived from the issuer.
@@ -154,66 +174,89 @@ impl RealmSnapshot {
         previous: Option<&RealmSnapshot>,
     ) -> Result<Self, ConfigError> {
         let urls = urls(&realm.issuer)?;
+        let mut issuers = HashMap::new();
         let own_keys = keys
             .verification_keys(&realm.issuer)
             .map_err(|e| ConfigError::Keys(e.to_string()))?;
-        let mut trusted_keys = HashMap::new();
-        let mut trusted_jwks = HashMap::new();
+        issuers.insert(
+            realm.issuer.as_str().to_owned(),
+            IssuerVerifier {
+                own: true,
+                validation: Validation::subject_token(realm.issuer.clone()),
+                keys: IssuerKeys::Static(own_keys),
+            },
+        );
         for t in realm.trusted_issuers() {
-            if let (None, Some(uri)) = (&t.jwks, &t.jwks_uri) {
-                // Keep a cache across reloads when the issuer and URI are unchanged.
-                let kept = previous
-                    .and_then(|p| p.trusted_jwks.get(&t.issuer))
-                    .filter(|_| {
-                        previous
-                            .and_then(|p| p.realm.trusted_issuer(&t.issuer))
-                            .and_then(|old| old.jwks_uri.as_ref())
-                            == Some(uri)
-                    })
-                    .cloned();
-                let cache = match kept {
-                    Some(c) => c,
-                    None => {
-                        let iss = StringOrUri::new(t.issuer.clone())
-                            .map_err(|e| ConfigError::Keys(format!("trusted issuer: {e}")))?;
-                        Arc::new(
+            let iss = StringOrUri::new(t.issuer.clone())
+                .map_err(|e| ConfigError::Keys(format!("trusted issuer: {e}")))?;
+            let keys = match (&t.jwks, &t.jwks_uri) {
+                (Some(jwks), _) => IssuerKeys::Static(
+                    KeySet::from_jwks(jwks.as_bytes())
+                        .map_err(|e| ConfigError::Keys(format!("{}: {e}", t.issuer)))?
+                        .for_issuer(iss.clone()),
+                ),
+                (None, Some(uri)) => {
+                    // Keep a cache across reloads when the issuer and URI are unchanged.
+                    let unchanged = previous
+                        .and_then(|p| p.realm.trusted_issuer(&t.issuer))
+                        .and_then(|old| old.jwks_uri.as_ref())
+                        == Some(uri);
+                    let kept = previous
+                        .filter(|_| unchanged)
+                        .and_then(|p| p.issuers.get(&t.issuer))
+                        .and_then(|v| match &v.keys {
+                            IssuerKeys::Fetched(c) => Some(Arc::clone(c)),
+                            IssuerKeys::Static(_) => None,
+                        });
+                    let cache = match kept {
+                        Some(c) => c,
+                        None => Arc::new(
                             audex_client::JwksCache::new(
                                 http.clone(),
-                                iss,
+                                iss.clone(),
                                 uri,
                                 audex_client::JwksSettings::default(),
                             )
                             .map_err(|e| ConfigError::Keys(format!("{}: {e}", t.issuer)))?,
-                        )
-                    }
-                };
-                trusted_jwks.insert(t.issuer.clone(), cache);
-            }
-            if let Some(jwks) = &t.jwks {
-                let iss = StringOrUri::new(t.issuer.clone())
-                    .map_err(|e| ConfigError::Keys(format!("trusted issuer: {e}")))?;
-                let set = KeySet::from_jwks(jwks.as_bytes())
-                    .map_err(|e| ConfigError::Keys(format!("{}: {e}", t.issuer)))?
-                    .for_issuer(iss);
-                trusted_keys.insert(t.issuer.clone(), set);
-            }
+                        ),
+                    };
+                    IssuerKeys::Fetched(cache)
+                }
+                // The realm loader refuses a trusted issuer with neither.
+                (None, None) => continue,
+            };
+            issuers.insert(
+                t.issuer.clone(),
+                IssuerVerifier {
+                    own: false,
+                    validation: Validation::subject_token(iss),
+                    keys,
+                },
+            );
         }
-        let mut client_keys = HashMap::new();
+        let mut clients = HashMap::new();
         for c in realm.clients() {
             if let ClientAuth::PrivateKeyJwt { jwks } = &c.auth {
                 let id = StringOrUri::new_lenient(c.id.clone());
-                let set = KeySet::from_jwks(jwks.as_bytes())
+                let keys = KeySet::from_jwks(jwks.as_bytes())
                     .map_err(|e| ConfigError::Keys(format!("client {}: {e}", c.id)))?
                     .for_issuer(id);
-                client_keys.insert(c.id.clone(), set);
+                clients.insert(
+                    c.id.clone(),
+                    AssertionVerifier {
+                        validation: Validation::client_assertion(
+                            realm.issuer.clone(),
+                            c.id.clone(),
+                        ),
+                        keys,
+                    },
+                );
             }
         }
         Ok(Self {
             realm,
-            own_keys,
-            trusted_keys,
-            trusted_jwks,
-            client_keys,
+            issuers,
+            clients,
             urls,
         })
     }

@@ -10,17 +10,17 @@ use axum::response::{IntoResponse, Response};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 
 use audex_claims::json::{Escaped, Truncated};
-use audex_claims::{NumericDate, Scope, StringOrUri};
+use audex_claims::{NumericDate, Scope};
 use audex_exchange::{
     ErrorCode, Grant, TokenExchangeRequest, TokenExchangeResponse, TokenRequest, TokenType,
     check_content_type,
 };
-use audex_jose::{JwsOptions, SubjectTokenClaims, UnverifiedJws, Validation, Verified};
+use audex_jose::{JwsOptions, SubjectTokenClaims, UnverifiedJws, Verified};
 use audex_policy::{Decision, ExchangeInput, IssuePlan, Requester};
 
 use crate::auth::{self, Caller};
 use crate::error::{OAuthError, json_response, no_store};
-use crate::state::{RealmSnapshot, ServerState, now};
+use crate::state::{IssuerKeys, RealmSnapshot, ServerState, now};
 
 /// Reads a request body within the size and time limits and checks its content type
 /// against it.
@@ -257,31 +257,31 @@ pub(crate) async fn verify_exchange_token(
         .map_err(|e| rejected(e.to_string()))?
         .unverified_issuer()
         .ok_or_else(|| rejected("no iss claim".into()))?;
-    let own = iss == snap.urls.issuer;
-    let fetched;
-    let keys = if own {
-        &snap.own_keys
-    } else if let Some(k) = snap.trusted_keys.get(&iss) {
-        k
-    } else if let Some(cache) = snap.trusted_jwks.get(&iss) {
-        fetched = cache.keys_for_token(token).await.map_err(|e| {
-            tracing::warn!(issuer = %Truncated(&iss), error = %e, "trusted issuer's JWKS unavailable");
-            rejected(format!(
-                "the keys of trusted issuer \"{}\" are unavailable",
-                Truncated(&iss)
-            ))
-        })?;
-        &*fetched
-    } else {
+    let Some(verifier) = snap.issuers.get(&iss) else {
         return Err(rejected(format!(
             "issuer \"{}\" is not this realm and not a trusted issuer",
             Truncated(&iss)
         )));
     };
-    let issuer = StringOrUri::new(iss).map_err(|e| rejected(e.to_string()))?;
-    let verified = Validation::subject_token(issuer)
+    let fetched;
+    let keys = match &verifier.keys {
+        IssuerKeys::Static(k) => k,
+        IssuerKeys::Fetched(cache) => {
+            fetched = cache.keys_for_token(token).await.map_err(|e| {
+                tracing::warn!(issuer = %Truncated(&iss), error = %e, "trusted issuer's JWKS unavailable");
+                rejected(format!(
+                    "the keys of trusted issuer \"{}\" are unavailable",
+                    Truncated(&iss)
+                ))
+            })?;
+            &*fetched
+        }
+    };
+    let verified = verifier
+        .validation
         .verify(token, keys, now)
         .map_err(|e| rejected(e.to_string()))?;
+    let own = verifier.own;
     if own {
         match state
             .revocation
