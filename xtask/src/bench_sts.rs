@@ -93,10 +93,7 @@ pub(crate) fn run() -> Result<()> {
     )?;
     let exe = root.join("target/release/audex");
     let exe = exe.to_string_lossy().into_owned();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map_err(|e| e.to_string())?
-        .port();
+    let port = util::free_port()?;
     let addr = format!("127.0.0.1:{port}");
     let started = Instant::now();
     let mut child = Command::new("taskset")
@@ -115,18 +112,7 @@ pub(crate) fn run() -> Result<()> {
         }
         let startup = started.elapsed();
         let pid = child.id();
-        let stdout = child.stdout.take().ok_or("no stdout")?;
-        let mut key = None;
-        for line in std::io::BufReader::new(stdout).lines() {
-            let line = line.map_err(|e| e.to_string())?;
-            if let Some(rest) = line.split_once("--key ").map(|(_, r)| r) {
-                key = rest.split_whitespace().next().map(str::to_owned);
-            }
-            if line.starts_with("Ctrl-C") {
-                break;
-            }
-        }
-        let key = key.ok_or("no demo key in the banner")?;
+        let key = util::demo_key_from_banner(&mut child)?;
         let issuer = format!("http://{addr}");
         let token = util::output(
             &exe,

@@ -143,14 +143,10 @@ pub(crate) fn run() -> Result<()> {
 /// Starts `audex serve` (demo realm) on a free loopback port, mints Alice's token with
 /// the key the banner names, and lets the Python and Node peers exchange and verify.
 fn sts_round(root: &Path, dir: &Path, python: &str) -> Result<BTreeMap<String, String>> {
-    use std::io::BufRead;
     util::run(root, "cargo", &["build", "--quiet", "-p", "audex-cli"], &[])?;
     let exe = root.join("target/debug/audex");
     let exe = exe.to_string_lossy();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map_err(|e| format!("no free port: {e}"))?
-        .port();
+    let port = util::free_port()?;
     let addr = format!("127.0.0.1:{port}");
     let issuer = format!("http://{addr}");
     let mut child = Command::new(exe.as_ref())
@@ -160,18 +156,7 @@ fn sts_round(root: &Path, dir: &Path, python: &str) -> Result<BTreeMap<String, S
         .spawn()
         .map_err(|e| format!("cannot start audex serve: {e}"))?;
     let result = (|| {
-        let stdout = child.stdout.take().ok_or("no stdout from audex serve")?;
-        let mut key = None;
-        for line in std::io::BufReader::new(stdout).lines() {
-            let line = line.map_err(|e| e.to_string())?;
-            if let Some(rest) = line.split_once("--key ").map(|(_, r)| r) {
-                key = rest.split_whitespace().next().map(str::to_owned);
-            }
-            if line.starts_with("Ctrl-C") {
-                break;
-            }
-        }
-        let key = key.ok_or("the banner names no demo key")?;
+        let key = util::demo_key_from_banner(&mut child)?;
         let subject = capture(
             root,
             &exe,
@@ -216,10 +201,7 @@ fn sts_round(root: &Path, dir: &Path, python: &str) -> Result<BTreeMap<String, S
 fn authgent_round(root: &Path, dir: &Path, python: &str) -> Result<BTreeMap<String, String>> {
     let exe = root.join("target/debug/audex");
     let exe = exe.to_string_lossy().into_owned();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map_err(|e| format!("no free port: {e}"))?
-        .port();
+    let port = util::free_port()?;
     let work = root.join("target/interop/authgent");
     let _ = fs::remove_dir_all(&work);
     let started = json_object(&capture(

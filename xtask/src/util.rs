@@ -37,3 +37,29 @@ pub(crate) fn output(program: &str, args: &[&str]) -> Option<String> {
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
+
+/// A free TCP port on 127.0.0.1 (bound, read, released).
+pub(crate) fn free_port() -> Result<u16> {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| format!("no free port: {e}"))
+}
+
+/// Reads a starting `audex serve`'s banner (its stdout, piped) up to the `Ctrl-C` line
+/// and returns the demo key file the banner's `token mint --key …` line names.
+pub(crate) fn demo_key_from_banner(child: &mut std::process::Child) -> Result<String> {
+    use std::io::BufRead;
+    let stdout = child.stdout.take().ok_or("no stdout from audex serve")?;
+    let mut key = None;
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line.map_err(|e| e.to_string())?;
+        if let Some((_, rest)) = line.split_once("--key ") {
+            key = rest.split_whitespace().next().map(str::to_owned);
+        }
+        if line.starts_with("Ctrl-C") {
+            break;
+        }
+    }
+    key.ok_or_else(|| "the banner names no demo key".to_owned())
+}
