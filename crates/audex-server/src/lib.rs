@@ -25,7 +25,7 @@ pub use store::{
 };
 #[cfg(feature = "redis")]
 pub use store_redis::{REDIS_TIMEOUT, RedisStore};
-pub use tls::{HANDSHAKE_TIMEOUT, tls_config};
+pub use tls::{HANDSHAKE_TIMEOUT, MAX_PENDING_HANDSHAKES, tls_config};
 
 use std::future::Future;
 use std::sync::Arc;

@@ -16,6 +16,10 @@ use crate::state::ConfigError;
 /// Time a client has to complete the TLS handshake.
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Most TLS handshakes in progress at once; further connections wait to be accepted
+/// (the kernel's backlog holds them), so a connection flood cannot spawn without bound.
+pub const MAX_PENDING_HANDSHAKES: usize = 1024;
+
 /// A TLS server configuration from a PEM certificate chain and a PEM private key
 /// (PKCS#8, or SEC1 / PKCS#1), on the ring provider; a key that does not match the
 /// certificate is an error.
@@ -59,8 +63,12 @@ impl TlsListener {
         let local = tcp.local_addr()?;
         let acceptor = TlsAcceptor::from(config);
         let (tx, rx) = mpsc::channel(64);
+        let pending = Arc::new(tokio::sync::Semaphore::new(MAX_PENDING_HANDSHAKES));
         tokio::spawn(async move {
             loop {
+                let Ok(permit) = Arc::clone(&pending).acquire_owned().await else {
+                    break;
+                };
                 let (stream, addr) = match tcp.accept().await {
                     Ok(c) => c,
                     Err(e) => {
@@ -75,6 +83,7 @@ impl TlsListener {
                 let acceptor = acceptor.clone();
                 let tx = tx.clone();
                 tokio::spawn(async move {
+                    let _permit = permit;
                     match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
                         Ok(Ok(tls)) => {
                             let _ = tx.send((tls, addr)).await;
