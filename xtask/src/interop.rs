@@ -105,7 +105,7 @@ pub(crate) fn run() -> Result<()> {
     }
     let mut sts = sts_round(&root, &dir, &python)?;
     sts.extend(authgent_round(&root, &dir, &python)?);
-    for (peer, what) in [
+    let sts_checks = [
         (
             "pyjwt/sts",
             "PyJWT verifies a token the audex STS issued (discovery + JWKS only)",
@@ -122,7 +122,12 @@ pub(crate) fn run() -> Result<()> {
             "authgent/verify",
             "audex token verify accepts authgent's exchanged token (its JWKS)",
         ),
-    ] {
+        (
+            "authgent/guard",
+            "audex-guard (allow_jwt_typ) accepts authgent's token for its audience only",
+        ),
+    ];
+    for (peer, what) in sts_checks {
         let v = sts.get(peer).map_or("missing", String::as_str);
         println!("{what}: {}", short(v));
         if v != "ok" {
@@ -132,7 +137,7 @@ pub(crate) fn run() -> Result<()> {
     if failures.is_empty() {
         println!(
             "interop: {} checks passed",
-            PEERS.len() * ALGS.len() * 2 + 4
+            PEERS.len() * ALGS.len() * 2 + sts_checks.len()
         );
         Ok(())
     } else {
@@ -285,6 +290,40 @@ fn authgent_round(root: &Path, dir: &Path, python: &str) -> Result<BTreeMap<Stri
                 "ok".to_owned()
             } else {
                 format!("error: {}", String::from_utf8_lossy(&verify.stderr))
+            },
+        );
+        // audex-guard in front of an axum handler, keys from authgent's discovery.
+        let guard = Command::new("cargo")
+            .current_dir(root)
+            .args([
+                "test",
+                "--quiet",
+                "-p",
+                "audex-cli",
+                "--test",
+                "client_guard",
+                "--",
+                "--ignored",
+                "--exact",
+                "authgent_tokens_pass_the_guard",
+            ])
+            .env("AUDEX_AUTHGENT_ISSUER", get("issuer"))
+            .env("AUDEX_AUTHGENT_TOKEN", &token)
+            .env("AUDEX_AUTHGENT_A_TOKEN", get("a_token"))
+            .output()
+            .map_err(|e| format!("cannot run the guard interop test: {e}"))?;
+        let passed =
+            guard.status.success() && String::from_utf8_lossy(&guard.stdout).contains("1 passed");
+        out.insert(
+            "authgent/guard".to_owned(),
+            if passed {
+                "ok".to_owned()
+            } else {
+                format!(
+                    "error: {}{}",
+                    String::from_utf8_lossy(&guard.stdout),
+                    String::from_utf8_lossy(&guard.stderr)
+                )
             },
         );
         Ok(out)

@@ -682,3 +682,75 @@ async fn exchanged_tokens_are_reused_until_shortly_before_they_expire() {
     assert!(cache.exchange(&b, &bad).await.is_err());
     assert_eq!(cache.misses(), 4);
 }
+
+// conformance: RS-1, AT-TYP-1
+/// Interop (issue 12): the guard accepts tokens that authgent-server (PyPI) issued for
+/// its audience, with authgent's keys found through its own discovery document. Run by
+/// `cargo xtask interop`, which starts authgent-server on loopback and passes the
+/// tokens in; without them the test fails rather than passing vacuously.
+#[tokio::test]
+#[ignore = "needs authgent-server: run by cargo xtask interop"]
+async fn authgent_tokens_pass_the_guard() {
+    ring_provider();
+    let env = |k: &str| std::env::var(k).unwrap_or_else(|_| panic!("{k} is not set"));
+    let issuer = env("AUDEX_AUTHGENT_ISSUER");
+    // Exchanged by audex-client at authgent for audience service-d.
+    let for_d = env("AUDEX_AUTHGENT_TOKEN");
+    // authgent's client_credentials token, addressed to authgent itself.
+    let for_authgent = env("AUDEX_AUTHGENT_A_TOKEN");
+    let meta: Value = reqwest::get(format!("{issuer}/.well-known/oauth-authorization-server"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let jwks_uri = meta["jwks_uri"].as_str().unwrap().to_owned();
+    let guard_for = |aud: &str| {
+        let cache = JwksCache::new(
+            Http::new(&HttpSettings::default()).unwrap(),
+            sou(&issuer),
+            &jwks_uri,
+            JwksSettings::default(),
+        )
+        .unwrap();
+        Guard::new(sou(&issuer), sou(aud), KeySource::Jwks(Arc::new(cache)))
+    };
+    let call = |base: String, token: String| async move {
+        let r = reqwest::Client::new()
+            .get(format!("{base}/me"))
+            .header("authorization", format!("Bearer {token}"))
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let challenge = r
+            .headers()
+            .get("www-authenticate")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        (status, challenge, r.text().await.unwrap())
+    };
+    // service-d, with the documented loosening for authgent's `typ: JWT` header.
+    let d = guarded_service(guard_for("service-d").allow_jwt_typ()).await;
+    let (s, _, body) = call(d.clone(), for_d.clone()).await;
+    assert_eq!(s, 200, "{body}");
+    let seen: Value = serde_json::from_str(&body).unwrap();
+    assert!(
+        seen["sub"].as_str().unwrap().starts_with("client:agnt_"),
+        "{body}"
+    );
+    // authgent's own-audience token is not for service-d.
+    let (s, ch, _) = call(d, for_authgent).await;
+    assert_eq!(s, 401);
+    assert!(ch.contains("error=\"invalid_token\""), "{ch}");
+    // Another service refuses the token for D.
+    let e = guarded_service(guard_for("service-e").allow_jwt_typ()).await;
+    let (s, ch, _) = call(e, for_d.clone()).await;
+    assert_eq!(s, 401);
+    assert!(ch.contains("error=\"invalid_token\""), "{ch}");
+    // Without the loosening, RFC 9068's `at+jwt` is required: refused.
+    let strict = guarded_service(guard_for("service-d")).await;
+    let (s, ch, _) = call(strict, for_d).await;
+    assert_eq!(s, 401);
+    assert!(ch.contains("at+jwt"), "{ch}");
+}

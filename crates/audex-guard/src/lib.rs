@@ -117,6 +117,15 @@ impl Guard {
         })
     }
 
+    /// **Loosening.** Also accepts tokens whose `typ` is absent or `JWT` (issuers such
+    /// as authgent-server that mint RFC 9068 claims without the `at+jwt` header). All
+    /// claim checks stay; a `client-authentication+jwt` assertion is still refused. See
+    /// [`Validation::allow_jwt_typ`](audex_jose::Validation::allow_jwt_typ).
+    #[must_use]
+    pub fn allow_jwt_typ(self) -> Self {
+        self.edit(|c| c.validation = c.validation.clone().allow_jwt_typ())
+    }
+
     /// The `realm` of the challenge (default: the audience).
     #[must_use]
     pub fn realm(self, realm: impl Into<String>) -> Self {

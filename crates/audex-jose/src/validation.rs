@@ -191,7 +191,7 @@ pub struct Validation<P> {
     understood_crit: Vec<&'static str>,
     extra_typs: Vec<String>,
     max_assertion_lifetime: Duration,
-    legacy_assertion_typ: bool,
+    legacy_typ: bool,
     audience_deferred: bool,
     client_id: Option<String>,
     _profile: PhantomData<P>,
@@ -212,7 +212,7 @@ impl<P> Validation<P> {
             understood_crit: Vec::new(),
             extra_typs: Vec::new(),
             max_assertion_lifetime: DEFAULT_MAX_ASSERTION_LIFETIME,
-            legacy_assertion_typ: false,
+            legacy_typ: false,
             audience_deferred: false,
             client_id: None,
             _profile: PhantomData,
@@ -404,6 +404,18 @@ impl Validation<AccessToken> {
         Self::base().issuer(issuer).audience(audience)
     }
 
+    /// **Loosening.** Also accepts access tokens whose `typ` is absent or `JWT`, for
+    /// issuers that mint RFC 9068 claims without the RFC 9068 header (authgent-server,
+    /// older Keycloak). Every claim check stays; `client-authentication+jwt` and any
+    /// other explicit type are still refused, so an assertion cannot pass as an access
+    /// token. Off by default: RFC 9068 §4 requires `at+jwt` (AT-TYP-1), and that header
+    /// is what keeps an ID token or a client's assertion from being replayed here.
+    #[must_use]
+    pub fn allow_jwt_typ(mut self) -> Self {
+        self.legacy_typ = true;
+        self
+    }
+
     /// Verifies an access token against the issuer's key set at time `now`.
     pub fn verify(
         &self,
@@ -451,8 +463,17 @@ fn access_token_claims<P>(
 impl Profile for AccessToken {
     type Claims = AccessTokenClaims;
 
-    fn check_typ(header: &Header, _: &Validation<Self>) -> Result<(), VerifyError> {
-        check_access_token_typ(header)
+    fn check_typ(header: &Header, v: &Validation<Self>) -> Result<(), VerifyError> {
+        let plain_jwt = v.legacy_typ
+            && header
+                .typ
+                .as_deref()
+                .is_none_or(|t| crate::jws::media_type_eq(t, "JWT"));
+        if plain_jwt {
+            Ok(())
+        } else {
+            check_access_token_typ(header)
+        }
     }
 
     fn claims(
@@ -545,7 +566,7 @@ impl Validation<ClientAssertion> {
     /// predate `client-authentication+jwt`). Off by default.
     #[must_use]
     pub fn allow_legacy_typ(mut self) -> Self {
-        self.legacy_assertion_typ = true;
+        self.legacy_typ = true;
         self
     }
 
@@ -571,7 +592,7 @@ impl Profile for ClientAssertion {
     type Claims = ClaimsSet;
 
     fn check_typ(header: &Header, v: &Validation<Self>) -> Result<(), VerifyError> {
-        let legacy = v.legacy_assertion_typ
+        let legacy = v.legacy_typ
             && header
                 .typ
                 .as_deref()

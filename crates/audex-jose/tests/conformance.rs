@@ -851,6 +851,40 @@ fn access_token_typ() {
     }
 }
 
+// conformance: AT-TYP-1
+/// The explicit loosening for issuers without the RFC 9068 header: absent / `JWT`
+/// pass, but an assertion's or any other explicit type still fails, and every claim
+/// check stays.
+#[test]
+fn access_token_allow_jwt_typ_is_narrow() {
+    let k = es256();
+    let keys = keys_of(&k);
+    let loose = at_validation().allow_jwt_typ();
+    for typ in [None, Some("JWT"), Some("application/jwt"), Some("at+jwt")] {
+        let token = signed_at(&at_claims(), &k, typ);
+        assert!(loose.verify(&token, &keys, now()).is_ok(), "{typ:?}");
+    }
+    for typ in [
+        "client-authentication+jwt",
+        "application/client-authentication+jwt",
+        "id_token+jwt",
+        "xjwt",
+    ] {
+        let token = signed_at(&at_claims(), &k, Some(typ));
+        assert!(
+            matches!(
+                loose.verify(&token, &keys, now()),
+                Err(VerifyError::WrongType { .. })
+            ),
+            "{typ}"
+        );
+    }
+    let mut no_client = at_claims();
+    no_client.as_object_mut().unwrap().remove("client_id");
+    let token = signed_at(&no_client, &k, Some("JWT"));
+    assert!(loose.verify(&token, &keys, now()).is_err());
+}
+
 // conformance: AT-CLAIMS-1
 #[test]
 fn access_token_required_claims() {
