@@ -1,7 +1,8 @@
-//! Two replicas of the token service sharing one real `redis-server` (the Debian
-//! package; `cargo xtask ci` installs it): a replayed client assertion fails at the
-//! other replica, a revocation is seen by both, Redis down fails closed where it must
-//! and nowhere else, and the replicas recover when it is back.
+//! Two `audex serve` processes sharing one real `redis-server` (the Debian package;
+//! `cargo xtask ci` installs it): a replayed client assertion fails at the other
+//! replica, a revocation is seen by both, Redis down fails closed where it must and
+//! nowhere else, the replicas recover when it is back, and a key rotation rolled
+//! through both replicas fails no token in flight.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -10,14 +11,14 @@
     reason = "test code: a panic is a test failure"
 )]
 
+use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use audex_claims::{AccessTokenClaims, StringOrUri};
+use audex_claims::AccessTokenClaims;
 use audex_jose::{Algorithm, SigningKey};
-use audex_policy::Realm;
-use audex_server::{KeyRing, RedisStore, ServerConfig, ServerState};
+use audex_jose::{JwsOptions, UnverifiedJws};
 use serde_json::{Value, json};
 
 const TE: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
@@ -88,46 +89,99 @@ impl Drop for Redis {
     }
 }
 
-fn pair() -> (SigningKey, SigningKey) {
-    let (_, der) = SigningKey::generate(Algorithm::ES256).unwrap();
-    (
-        SigningKey::from_pkcs8_der(Algorithm::ES256, &der).unwrap(),
-        SigningKey::from_pkcs8_der(Algorithm::ES256, &der).unwrap(),
-    )
+/// A key made by `audex keygen`: its PEM file and the key, loaded for minting.
+fn keygen(dir: &Path, name: &str) -> (String, SigningKey) {
+    let pem = dir.join(name);
+    let o = Command::new(env!("CARGO_BIN_EXE_audex"))
+        .args(["keygen", "--alg", "ES256", "--out", pem.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let key = SigningKey::from_pkcs8_pem(Algorithm::ES256, &std::fs::read(&pem).unwrap()).unwrap();
+    let kid = key.thumbprint().to_owned();
+    (pem.to_str().unwrap().to_owned(), key.with_kid(kid))
 }
 
-struct Replica {
-    base: String,
-}
+const ISSUER: &str = "https://sts.replicas.example";
 
-/// Two replicas behind no load balancer: same issuer name, same key, same realm, same
-/// Redis; different listeners (a client picks one or the other).
-async fn replicas(redis_url: &str, client_pub: &SigningKey) -> (Vec<Replica>, SigningKey, String) {
-    let issuer = "https://sts.replicas.example".to_owned();
+/// The demo realm plus `service-k`, a `private_key_jwt` client, written to `dir`.
+fn realm_file(dir: &Path, client_pub: &SigningKey) -> String {
     let jwks = json!({"keys": [client_pub.to_public_jwk().unwrap()]}).to_string();
     let text = format!(
         "{}\n[[client]]\nid = \"service-k\"\nkind = \"confidential\"\nauth = {{ method = \"private_key_jwt\", jwks = '{jwks}' }}\ngrants = [\"token_exchange\"]\ndefault_scopes = [\"orders:read\"]\n[[exchange]]\nclient = \"service-k\"\ntargets = [\"service-c\"]\nimpersonation = true\n",
         include_str!("../realms/demo.toml")
     );
-    let (_, der) = SigningKey::generate(Algorithm::ES256).unwrap();
-    let mut out = Vec::new();
-    for _ in 0..2 {
-        let mut realm = Realm::from_toml("demo.toml", &text).unwrap();
-        realm.issuer = StringOrUri::new(issuer.clone()).unwrap();
-        let key = SigningKey::from_pkcs8_der(Algorithm::ES256, &der).unwrap();
-        let store = Arc::new(RedisStore::new(redis_url, "audex-test").unwrap());
-        let mut config = ServerConfig::new(realm, KeyRing::new(key, vec![]).unwrap());
-        config.replay_cache = store.clone();
-        config.revocation = store;
-        let state = ServerState::new(config).unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(audex_server::serve(listener, state, std::future::pending()));
-        out.push(Replica { base });
+    let path = dir.join("realm.toml");
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// One `audex serve` process (a replica), killed on drop. Replicas share the issuer
+/// name, the policy file, the key files and Redis — nothing else.
+struct Replica {
+    base: String,
+    port: u16,
+    child: Option<Child>,
+}
+
+impl Replica {
+    fn start(port: u16, policy: &str, keys: &[&str], redis: Option<&str>) -> Self {
+        let addr = format!("127.0.0.1:{port}");
+        let mut args = vec![
+            "serve", "--addr", &addr, "--issuer", ISSUER, "--policy", policy,
+        ];
+        for k in keys {
+            args.extend(["--key", k]);
+        }
+        if let Some(url) = redis {
+            args.extend(["--redis", url]);
+        }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_audex"))
+            .args(&args)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // The banner's last line comes once the listener is bound.
+        let stdout = child.stdout.take().unwrap();
+        let mut seen = String::new();
+        for line in BufReader::new(stdout).lines() {
+            let line = line.unwrap();
+            seen.push_str(&line);
+            seen.push('\n');
+            if line.starts_with("Ctrl-C") {
+                break;
+            }
+        }
+        assert!(seen.contains("Ctrl-C"), "audex serve did not start: {seen}");
+        Self {
+            base: format!("http://{addr}"),
+            port,
+            child: Some(child),
+        }
     }
-    let signer = SigningKey::from_pkcs8_der(Algorithm::ES256, &der).unwrap();
-    let kid = signer.thumbprint().to_owned();
-    (out, signer.with_kid(kid), issuer)
+
+    fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        self.stop();
+    }
 }
 
 fn http() -> reqwest::Client {
@@ -206,8 +260,16 @@ fn assertion(key: &SigningKey, issuer: &str, jti: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replicas_share_replay_and_revocation_and_fail_closed_without_redis() {
     let mut redis = Redis::start();
-    let (client_key, client_pub) = pair();
-    let (r, signer, issuer) = replicas(&redis.url(), &client_pub).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (server_pem, signer) = keygen(dir.path(), "server.pem");
+    let (_, client_key) = keygen(dir.path(), "client.pem");
+    let policy = realm_file(dir.path(), &client_key);
+    let url = redis.url();
+    let r = [
+        Replica::start(free_port(), &policy, &[&server_pem], Some(&url)),
+        Replica::start(free_port(), &policy, &[&server_pem], Some(&url)),
+    ];
+    let issuer = ISSUER.to_owned();
     let subject_k = mint(&signer, &issuer, json!({"aud": "service-k"}));
     let pkj = |a: &str| {
         form(&[
@@ -276,30 +338,28 @@ async fn replicas_share_replay_and_revocation_and_fail_closed_without_redis() {
         "{body}"
     );
     // Keys expire with the token: Redis holds a TTL, not a forever entry.
-    let ttl = Command::new("redis-cli")
+    let scan = Command::new("redis-cli")
         .args([
             "-p",
             &redis.port.to_string(),
             "--scan",
             "--pattern",
-            "audex-test:revoked:*",
+            "audex:revoked:*",
         ])
-        .output();
-    if let Ok(o) = ttl {
-        let key = String::from_utf8_lossy(&o.stdout)
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        if !key.is_empty() {
-            let t = Command::new("redis-cli")
-                .args(["-p", &redis.port.to_string(), "PTTL", &key])
-                .output()
-                .unwrap();
-            let ms: i64 = String::from_utf8_lossy(&t.stdout).trim().parse().unwrap();
-            assert!(ms > 0 && ms <= 601_000, "revocation entry TTL {ms} ms");
-        }
-    }
+        .output()
+        .expect("redis-cli (redis-tools) is installed by cargo xtask ci");
+    let key = String::from_utf8_lossy(&scan.stdout)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!key.is_empty(), "no revocation entry in Redis");
+    let t = Command::new("redis-cli")
+        .args(["-p", &redis.port.to_string(), "PTTL", &key])
+        .output()
+        .unwrap();
+    let ms: i64 = String::from_utf8_lossy(&t.stdout).trim().parse().unwrap();
+    assert!(ms > 0 && ms <= 601_000, "revocation entry TTL {ms} ms");
 
     // DIST-3: Redis down. private_key_jwt → 503 with Retry-After and an RFC body;
     // introspection is not reported active; health says the store is down; other
@@ -363,4 +423,145 @@ async fn replicas_share_replay_and_revocation_and_fail_closed_without_redis() {
     let a3 = assertion(&client_key, &issuer, "rep-3");
     let (s, _, body) = post(&r[1], "/token", pkj(&a3), None).await;
     assert_eq!(s, 200, "{body}");
+}
+
+/// Exchanges a fresh subject token (signed by `subject_key`) at replica `r` and
+/// returns the issued token.
+async fn exchange_at(r: &Replica, subject_key: &SigningKey, n: usize) -> String {
+    let subject = mint(subject_key, ISSUER, json!({"jti": format!("rot-{n}")}));
+    let body = form(&[
+        ("grant_type", TE),
+        ("subject_token", &subject),
+        ("subject_token_type", AT),
+        ("audience", "service-c"),
+    ]);
+    let (s, _, v) = post(r, "/token", body, Some(("service-b", "service-b-secret"))).await;
+    assert_eq!(s, 200, "{v}");
+    v["access_token"].as_str().unwrap().to_owned()
+}
+
+fn kid_of(token: &str) -> String {
+    UnverifiedJws::parse(token, &JwsOptions::default())
+        .unwrap()
+        .header()
+        .kid
+        .clone()
+        .unwrap()
+}
+
+async fn active_at(r: &Replica, token: &str) -> bool {
+    let (s, _, v) = post(
+        r,
+        "/introspect",
+        form(&[("token", token)]),
+        Some(("service-c", "service-c-secret")),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    v["active"] == true
+}
+
+async fn published_kids(r: &Replica) -> Vec<String> {
+    let jwks: Value = http()
+        .get(format!("{}/jwks", r.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut kids: Vec<String> = jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kid"].as_str().unwrap().to_owned())
+        .collect();
+    kids.sort();
+    kids
+}
+
+// conformance: STS-JWKS-1
+/// The documented rotation (docs/DEPLOYMENT.md), rolled one replica at a time through
+/// two `audex serve` processes: publish the next key, make it the signer, retire the
+/// old one. After every single restart, every token issued so far is active at both
+/// replicas, whichever replica and key issued it; only the final retirement ends the
+/// old key's tokens (after their lifetime, in production).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_rotation_rolled_through_two_replicas_fails_no_token_in_flight() {
+    let redis = Redis::start();
+    let url = redis.url();
+    let dir = tempfile::tempdir().unwrap();
+    let (cur_pem, cur) = keygen(dir.path(), "current.pem");
+    let (next_pem, next) = keygen(dir.path(), "next.pem");
+    let (_, client_key) = keygen(dir.path(), "client.pem");
+    let policy = realm_file(dir.path(), &client_key);
+    let ports = [free_port(), free_port()];
+    let mut r = [
+        Replica::start(ports[0], &policy, &[&cur_pem], Some(&url)),
+        Replica::start(ports[1], &policy, &[&cur_pem], Some(&url)),
+    ];
+    let mut issued = vec![
+        exchange_at(&r[0], &cur, 0).await,
+        exchange_at(&r[1], &cur, 1).await,
+    ];
+    let mut n = 2;
+    let phases: [&[&str]; 2] = [&[&cur_pem, &next_pem], &[&next_pem, &cur_pem]];
+    for (phase, keys) in phases.iter().enumerate() {
+        for i in 0..2 {
+            r[i].stop();
+            r[i] = Replica::start(ports[i], &policy, keys, Some(&url));
+            assert_eq!(r[i].port, ports[i]);
+            // A replica not yet restarted still signs with the key it had.
+            for replica in &r {
+                issued.push(exchange_at(replica, &cur, n).await);
+                n += 1;
+            }
+            for (t, token) in issued.iter().enumerate() {
+                for (j, replica) in r.iter().enumerate() {
+                    assert!(
+                        active_at(replica, token).await,
+                        "phase {phase}, replica {i} restarted: token {t} (kid {}) inactive at replica {j}",
+                        kid_of(token)
+                    );
+                }
+            }
+        }
+        let expected_signer = if phase == 0 {
+            cur.thumbprint()
+        } else {
+            next.thumbprint()
+        };
+        for replica in &r {
+            let token = exchange_at(replica, &cur, n).await;
+            n += 1;
+            assert_eq!(kid_of(&token), expected_signer, "phase {phase}");
+            let mut both = vec![cur.thumbprint().to_owned(), next.thumbprint().to_owned()];
+            both.sort();
+            assert_eq!(published_kids(replica).await, both);
+        }
+    }
+    let kids: Vec<String> = issued.iter().map(|t| kid_of(t)).collect();
+    assert!(
+        kids.iter().any(|k| k == cur.thumbprint()) && kids.iter().any(|k| k == next.thumbprint())
+    );
+    // Retirement: only next.pem. Tokens the next key signed stay active everywhere;
+    // those of the retired key are not (in production, none is left by then).
+    for i in 0..2 {
+        r[i].stop();
+        r[i] = Replica::start(ports[i], &policy, &[&next_pem], Some(&url));
+    }
+    for replica in &r {
+        assert_eq!(
+            published_kids(replica).await,
+            vec![next.thumbprint().to_owned()]
+        );
+        for token in &issued {
+            assert_eq!(
+                active_at(replica, token).await,
+                kid_of(token) == next.thumbprint(),
+                "kid {}",
+                kid_of(token)
+            );
+        }
+    }
 }
