@@ -336,7 +336,7 @@ fn short(v: &str) -> &str {
     if v == "ok" { "ok" } else { "FAIL" }
 }
 
-fn install_peers(dir: &Path) -> Result<()> {
+pub(crate) fn install_peers(dir: &Path) -> Result<()> {
     let venv = dir.join(".venv");
     if !venv.join("bin/python").exists() {
         println!("interop: creating a Python venv in {}", venv.display());
@@ -366,7 +366,7 @@ fn install_peers(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn capture(dir: &Path, program: &str, args: &[&str]) -> Result<String> {
+pub(crate) fn capture(dir: &Path, program: &str, args: &[&str]) -> Result<String> {
     let out = Command::new(program)
         .args(args)
         .current_dir(dir)
@@ -389,7 +389,7 @@ fn write(path: &Path, text: &str) -> Result<()> {
 /// A flat reader for the small JSON objects the peers print: `{"k": "v", ...}` or
 /// `{"peer": {"alg": "token"}}` (flattened to `peer/alg`). xtask keeps to `std`, so
 /// this reads only that shape and fails loudly on anything else.
-fn json_object(text: &str) -> Result<BTreeMap<String, String>> {
+pub(crate) fn json_object(text: &str) -> Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
     let mut chars = text.trim().chars().peekable();
     let mut stack: Vec<String> = Vec::new();

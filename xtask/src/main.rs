@@ -7,6 +7,8 @@
 //! cargo xtask interop                   JWT interop with PyJWT, jwcrypto, npm jose
 //! cargo xtask bench [jose] [ALG]         audex-jose against its peers and the ring floor
 //! cargo xtask bench policy|stages        policy decisions; where an HS256 verify spends its time
+//! cargo xtask bench sts [--replicas 2 --redis]   the token service (vs authgent-server; replicas vs one)
+//! cargo xtask bench guard                an axum handler with and without audex-guard
 //! ```
 //!
 //! Only `std` is used, so the tool builds in seconds on a fresh machine.
@@ -41,7 +43,9 @@ commands:
   bench [jose] [ALG]              audex-jose vs jsonwebtoken, jwt-simple and the ring floor
   bench policy                    policy decisions from 10 to 10,000 clients and targets
   bench stages                    the stages of one HS256 access-token verify, timed apart
-  bench sts                       exchanges/s, p50/p99, start-up and RSS of `audex serve`
+  bench sts                       exchanges/s, p50/p99, start-up and RSS of `audex serve`,
+                                  side by side with authgent-server
+  bench sts --replicas 2 --redis  one replica in memory vs two sharing Redis
                                   (wrk on another core) against the ring crypto bound
   bench guard                     an axum handler with and without audex-guard, per-request
                                   cost against one ring ES256 verify
@@ -132,7 +136,7 @@ fn ci() -> Result<()> {
 /// library dependency trees) in release mode.
 fn bench(args: &[String]) -> Result<()> {
     if args.first().is_some_and(|a| a == "sts") {
-        return bench_sts::run();
+        return bench_sts::run(args.get(1..).unwrap_or_default());
     }
     if args.first().is_some_and(|a| a == "guard") {
         return bench_sts::run_guard();
@@ -205,7 +209,7 @@ fn deny(root: &std::path::Path) -> Result<()> {
 
 /// Installs what the tests need from Debian when it is missing: `redis-server` for the
 /// replica tests.
-fn prerequisites() -> Result<()> {
+pub(crate) fn prerequisites() -> Result<()> {
     let have = |program: &str| {
         std::process::Command::new(program)
             .arg("--version")

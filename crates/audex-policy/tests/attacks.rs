@@ -14,7 +14,9 @@ mod common;
 use audex_claims::{NumericDate, Scope, StringOrUri};
 use audex_exchange::{ClientCredentialsRequest, ErrorCode, Rejection, TokenType};
 use audex_jose::Validation;
-use audex_policy::{Decision, ExchangeInput, IssuePlan, Realm, Requester, Rule};
+use audex_policy::{
+    Decision, Denial, ExchangeInput, IssuePlan, MayActMismatch, Realm, Requester, Rule, TokenRole,
+};
 use common::*;
 use serde_json::json;
 
@@ -131,6 +133,17 @@ fn partner_key_cannot_vouch_for_a_token_naming_the_realm_as_issuer() {
     let d = exchange(&realm, "service-b", &loose, None, &request());
     assert_eq!(denied(&d).error_code(), ErrorCode::InvalidRequest);
     assert_eq!(d.deciding_rule(), Some(Rule::SubjectIssuer));
+    assert!(
+        matches!(
+            d.denial(),
+            Some(Denial::KeysNotBound {
+                token: TokenRole::Subject,
+                ..
+            })
+        ),
+        "{:?}",
+        d.denial()
+    );
 }
 
 // --- 2. accepted_audiences required ---------------------------------------------
@@ -160,6 +173,11 @@ fn trusted_issuer_needs_accepted_audiences_and_a_foreign_aud_must_hold_one() {
         let d = exchange(&realm, "service-b", &t, None, &request());
         assert_eq!(denied(&d).error_code(), ErrorCode::InvalidRequest, "{aud}");
         assert_eq!(d.deciding_rule(), Some(Rule::SubjectIssuer), "{aud}");
+        assert!(
+            matches!(d.denial(), Some(Denial::NotAnAcceptedAudience { .. })),
+            "{:?}",
+            d.denial()
+        );
     }
     let ok = partner.subject(json!({"aud": ["https://elsewhere.example", "https://sts.example"]}));
     assert!(exchange(&realm, "service-b", &ok, None, &request()).is_granted());
@@ -184,6 +202,17 @@ fn only_named_local_clients_may_present_a_foreign_token() {
     let d = exchange(&realm, "service-d", &t, None, &request());
     assert_eq!(denied(&d).error_code(), ErrorCode::InvalidRequest);
     assert_eq!(d.deciding_rule(), Some(Rule::SubjectAudience));
+    assert!(
+        matches!(
+            d.denial(),
+            Some(Denial::UntrustedPresenter {
+                token: TokenRole::Subject,
+                ..
+            })
+        ),
+        "{:?}",
+        d.denial()
+    );
     assert!(exchange(&realm, "service-b", &t, None, &request()).is_granted());
 }
 
@@ -270,6 +299,11 @@ scopes = ["orders:read"]
             "{target}"
         );
         assert_eq!(d.deciding_rule(), Some(Rule::Targets));
+        assert!(
+            matches!(d.denial(), Some(Denial::TargetNotPermitted { .. })),
+            "{:?}",
+            d.denial()
+        );
         // ... while client_credentials still reaches them.
         let cc = realm.decide_client_credentials(
             Requester {
@@ -340,6 +374,11 @@ fn may_act_without_iss_means_the_subjects_issuer_and_every_member_must_match() {
     assert_eq!(denied(&d).error_code(), ErrorCode::InvalidRequest);
     assert_eq!(d.deciding_rule(), Some(Rule::MayAct));
     assert!(
+        matches!(d.denial(), Some(Denial::MayAct(MayActMismatch::Iss { .. }))),
+        "{:?}",
+        d.denial()
+    );
+    assert!(
         exchange(
             &realm,
             "service-b",
@@ -355,6 +394,11 @@ fn may_act_without_iss_means_the_subjects_issuer_and_every_member_must_match() {
     let d = exchange(&realm, "service-b", &pinned, Some(&local_admin), &request());
     assert_eq!(d.deciding_rule(), Some(Rule::MayAct));
     assert!(
+        matches!(d.denial(), Some(Denial::MayAct(MayActMismatch::Iss { .. }))),
+        "{:?}",
+        d.denial()
+    );
+    assert!(
         exchange(
             &realm,
             "service-b",
@@ -369,6 +413,14 @@ fn may_act_without_iss_means_the_subjects_issuer_and_every_member_must_match() {
     let odd = sts.subject(json!({"may_act": {"sub": "admin", "tenant": "t1"}}));
     let d = exchange(&realm, "service-b", &odd, Some(&local_admin), &request());
     assert_eq!(d.deciding_rule(), Some(Rule::MayAct));
+    assert!(
+        matches!(
+            d.denial(),
+            Some(Denial::MayAct(MayActMismatch::Member { .. }))
+        ),
+        "{:?}",
+        d.denial()
+    );
     let tenant_admin =
         sts.subject(json!({"sub": "admin", "client_id": "service-b", "tenant": "t1"}));
     assert!(exchange(&realm, "service-b", &odd, Some(&tenant_admin), &request()).is_granted());
@@ -382,6 +434,14 @@ fn may_act_without_iss_means_the_subjects_issuer_and_every_member_must_match() {
         &request(),
     );
     assert_eq!(d.deciding_rule(), Some(Rule::MayAct));
+    assert!(
+        matches!(
+            d.denial(),
+            Some(Denial::MayAct(MayActMismatch::ClientId { .. }))
+        ),
+        "{:?}",
+        d.denial()
+    );
 }
 
 // --- 7. An actor token's own act ----------------------------------------------------
@@ -399,6 +459,7 @@ fn an_actor_token_carrying_act_is_refused() {
     assert_eq!(r.error_code(), ErrorCode::InvalidRequest);
     assert!(matches!(r, Rejection::ActorToken { .. }), "{r:?}");
     assert_eq!(d.deciding_rule(), Some(Rule::ActorToken));
+    assert_eq!(d.denial(), Some(&Denial::ActorCarriesAct));
 }
 
 // conformance: POL-ACTOR-1
@@ -418,6 +479,11 @@ fn the_actor_token_must_be_the_requesters_own() {
     );
     assert_eq!(denied(&d).error_code(), ErrorCode::InvalidRequest);
     assert_eq!(d.deciding_rule(), Some(Rule::ActorToken));
+    assert!(
+        matches!(d.denial(), Some(Denial::ActorNotOwn { .. })),
+        "{:?}",
+        d.denial()
+    );
     // Own by sub, by client_id or by azp.
     for own in [
         json!({"sub": "service-b", "client_id": "x"}),
@@ -445,6 +511,11 @@ fn the_actor_token_must_be_the_requesters_own() {
     );
     let d = exchange(&strict, "service-b", &subject, Some(&foreign), &request());
     assert_eq!(d.deciding_rule(), Some(Rule::ActorToken));
+    assert!(
+        matches!(d.denial(), Some(Denial::ActorNotOwn { .. })),
+        "{:?}",
+        d.denial()
+    );
     // Explicitly allowed third-party actors pass.
     assert!(
         exchange(
@@ -543,6 +614,14 @@ fn loops_already_in_the_subjects_chain_are_refused() {
         let r = denied(&d);
         assert!(matches!(r, Rejection::SubjectToken { .. }), "{act}: {r:?}");
         assert_eq!(d.deciding_rule(), Some(Rule::ActorChain), "{act}");
+        assert!(
+            matches!(
+                d.denial(),
+                Some(Denial::LoopInSubjectChain { .. } | Denial::ActorAlreadyInChain { .. })
+            ),
+            "{:?}",
+            d.denial()
+        );
     }
     let fine = sts.subject(json!({"act": {"sub": "x", "act": {"sub": "y"}}}));
     assert!(exchange(&realm, "service-b", &fine, None, &request()).is_granted());
@@ -673,6 +752,14 @@ fn explanations_blame_the_real_rule_and_token() {
     let r = denied(&d);
     assert!(matches!(r, Rejection::SubjectToken { .. }), "{r:?}");
     assert_eq!(d.deciding_rule(), Some(Rule::ActorChain));
+    assert_eq!(
+        d.denial(),
+        Some(&Denial::ActDepth {
+            token: TokenRole::Subject,
+            depth: 2,
+            limit: 1
+        })
+    );
 
     // An expired actor is not a subject-token problem.
     let realm = realm("abc.toml");
@@ -688,6 +775,12 @@ fn explanations_blame_the_real_rule_and_token() {
     let r = denied(&d);
     assert!(matches!(r, Rejection::ActorToken { .. }), "{r:?}");
     assert_eq!(d.deciding_rule(), Some(Rule::Lifetime));
+    assert_eq!(
+        d.denial(),
+        Some(&Denial::Expired {
+            token: TokenRole::Actor
+        })
+    );
 
     // An unsupported requested token type is a request problem, not a token one.
     let d = exchange(
@@ -701,6 +794,11 @@ fn explanations_blame_the_real_rule_and_token() {
     assert!(matches!(r, Rejection::Request { .. }), "{r:?}");
     assert_eq!(r.error_code(), ErrorCode::InvalidRequest);
     assert_eq!(d.deciding_rule(), Some(Rule::TokenType));
+    assert!(
+        matches!(d.denial(), Some(Denial::UnsupportedTokenType { .. })),
+        "{:?}",
+        d.denial()
+    );
 
     // The chaining step never says "allowed" when chaining is not allowed.
     let subject = sts.subject(json!({"may_act": {"sub": "service-b"}}));
@@ -727,6 +825,12 @@ fn explanations_blame_the_real_rule_and_token() {
     });
     assert_eq!(denied(&d).error_code(), ErrorCode::UnauthorizedClient);
     assert_eq!(d.deciding_rule(), Some(Rule::ClientAuthentication));
+    assert_eq!(
+        d.denial(),
+        Some(&Denial::PublicExchange {
+            client: "grant-portal".into()
+        })
+    );
     // And a confidential client named "unknown-…" that did not authenticate is not
     // reported as unknown.
     let d = r.decide_exchange(&ExchangeInput {
@@ -740,6 +844,12 @@ fn explanations_blame_the_real_rule_and_token() {
         now: now(),
     });
     assert_eq!(d.deciding_rule(), Some(Rule::ClientAuthentication));
+    assert_eq!(
+        d.denial(),
+        Some(&Denial::NotAuthenticated {
+            client: "unknown-grant".into()
+        })
+    );
 }
 
 #[test]

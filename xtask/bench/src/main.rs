@@ -7,6 +7,7 @@
 //! the signing input. Sign = build and sign a token from the same claims; the floor is
 //! ring's sign over a precomputed signing input plus encoding the signature.
 
+mod assertions;
 mod floor;
 mod policy;
 
@@ -443,8 +444,13 @@ fn main() {
         floor::run();
         return;
     }
+    if which == "assertions" {
+        let rest: Vec<String> = std::env::args().skip(2).collect();
+        assertions::run(&rest);
+        return;
+    }
     if which != "jose" {
-        eprintln!("bench: unknown benchmark `{which}` (available: jose, policy, floor)");
+        eprintln!("bench: unknown benchmark `{which}` (available: jose, policy, floor, assertions)");
         std::process::exit(2);
     }
     let only: Option<String> = std::env::args().nth(2);

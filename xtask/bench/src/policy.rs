@@ -32,7 +32,8 @@ fn realm_text(n: usize) -> String {
 pub(crate) fn run() {
     let now = NumericDate::from_secs(1_900_000_000).unwrap();
     let key = SigningKey::generate(Algorithm::ES256).unwrap().0;
-    let keys = KeySet::new(vec![key.verifying_key().unwrap()]);
+    let keys = KeySet::new(vec![key.verifying_key().unwrap()])
+        .for_issuer(StringOrUri::new("https://sts.example").unwrap());
     println!("audex-policy benchmark: median time per decision, one process, one run");
     println!(
         "{:>8} {:>8} {:>10} {:>14} {:>14}",
@@ -71,7 +72,8 @@ pub(crate) fn run() {
             request: req,
             now,
         };
-        assert!(realm.decide_exchange(&input(&ok_req)).is_granted());
+        let granted = realm.decide_exchange(&input(&ok_req));
+        assert!(granted.is_granted(), "{granted}");
         assert!(!realm.decide_exchange(&input(&bad_req)).is_granted());
         let ok = crate::measure(|| realm.decide_exchange(&input(&ok_req)));
         let bad = crate::measure(|| realm.decide_exchange(&input(&bad_req)));
