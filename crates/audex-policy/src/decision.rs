@@ -1,6 +1,7 @@
 //! Decisions: token exchange and `client_credentials`, each returning the outcome and
 //! every rule evaluated (POL-EXPLAIN-1).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use audex_claims::{
@@ -98,7 +99,7 @@ pub struct Step {
     pub passed: bool,
     /// What was checked and found (on failure, the wire rejection's text; the typed
     /// reason is [`Decision::denial`]).
-    pub detail: String,
+    pub detail: Cow<'static, str>,
 }
 
 /// What to issue when a request is granted.
@@ -280,7 +281,7 @@ impl Trace {
         }
     }
 
-    fn pass(&mut self, rule: Rule, detail: String) {
+    fn pass(&mut self, rule: Rule, detail: Cow<'static, str>) {
         self.steps.push(Step {
             rule,
             passed: true,
@@ -293,7 +294,7 @@ impl Trace {
         self.steps.push(Step {
             rule,
             passed: false,
-            detail: rejection.to_string(),
+            detail: rejection.to_string().into(),
         });
         Decision {
             outcome: Err(rejection),

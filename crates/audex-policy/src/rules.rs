@@ -3,6 +3,7 @@
 //! typed [`Denial`]. The drivers in `decision.rs` run them in order and record every
 //! [`Step`](crate::Step); no rule records anything itself.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use audex_claims::{AccessTokenClaims, Actor, ActorIdentity, NumericDate, Scope, StringOrUri};
@@ -17,7 +18,7 @@ use crate::realm::{
 };
 
 /// What a rule established, with its detail line; or why it denied.
-pub(crate) type Checked<T> = Result<(T, String), Denial>;
+pub(crate) type Checked<T> = Result<(T, Cow<'static, str>), Denial>;
 
 /// Where a verified token comes from.
 #[derive(Clone, Copy)]
@@ -35,7 +36,7 @@ fn aud_values(c: &AccessTokenClaims) -> Vec<String> {
 /// KnownClient.
 pub(crate) fn known_client<'r>(realm: &'r Realm, requester: Requester<'_>) -> Checked<&'r Client> {
     match realm.clients.get(requester.client_id) {
-        Some(c) => Ok((c, format!("client \"{}\" is registered", c.id))),
+        Some(c) => Ok((c, format!("client \"{}\" is registered", c.id).into())),
         None => Err(Denial::UnknownClient {
             client: safe(requester.client_id),
         }),
@@ -76,13 +77,16 @@ pub(crate) fn client_authentication(
             });
         }
     };
-    Ok(((), detail.to_owned()))
+    Ok(((), detail.into()))
 }
 
 /// GrantAllowed.
 pub(crate) fn grant_allowed(client: &Client, grant: GrantKind) -> Checked<()> {
     if client.grants.contains(&grant) {
-        Ok(((), format!("{grant:?} is allowed for \"{}\"", client.id)))
+        Ok((
+            (),
+            format!("{grant:?} is allowed for \"{}\"", client.id).into(),
+        ))
     } else {
         Err(Denial::GrantNotAllowed {
             client: client.id.clone(),
@@ -99,7 +103,7 @@ pub(crate) fn exchange_permission<'r>(
     match realm.exchanges.get(&client.id) {
         Some(p) => Ok((
             p,
-            format!("exchange permission found for \"{}\"", client.id),
+            format!("exchange permission found for \"{}\"", client.id).into(),
         )),
         None => Err(Denial::NoExchangePermission {
             client: client.id.clone(),
@@ -124,7 +128,10 @@ pub(crate) fn origin<'r>(
         });
     }
     if iss == realm.issuer.as_str() {
-        return Ok((Origin::Local, format!("issued by this realm ({iss})")));
+        return Ok((
+            Origin::Local,
+            format!("issued by this realm ({iss})").into(),
+        ));
     }
     let Some(t) = realm.trusted.get(iss) else {
         return Err(Denial::UnknownIssuer {
@@ -135,7 +142,8 @@ pub(crate) fn origin<'r>(
     match t.accepted_audiences.iter().find(|a| c.aud.contains(a)) {
         Some(a) => Ok((
             Origin::Trusted(t),
-            format!("issued by trusted issuer {iss}, addressed to accepted audience \"{a}\""),
+            format!("issued by trusted issuer {iss}, addressed to accepted audience \"{a}\"")
+                .into(),
         )),
         None => Err(Denial::NotAnAcceptedAudience {
             token,
@@ -188,7 +196,7 @@ pub(crate) fn subject_audience(
             }
             Ok((
                 (),
-                format!("\"{id}\" is in the subject token's aud, azp or client_id"),
+                format!("\"{id}\" is in the subject token's aud, azp or client_id").into(),
             ))
         }
         Origin::Trusted(t) => {
@@ -204,7 +212,8 @@ pub(crate) fn subject_audience(
                 format!(
                     "\"{id}\" is one of the clients that may present tokens of {}",
                     t.issuer
-                ),
+                )
+                .into(),
             ))
         }
     }
@@ -216,18 +225,18 @@ pub(crate) fn subject_identity(
     subject: &AccessTokenClaims,
 ) -> Checked<StringOrUri> {
     match origin {
-        Origin::Local => Ok((subject.sub.clone(), "local subject kept".to_owned())),
+        Origin::Local => Ok((subject.sub.clone(), "local subject kept".into())),
         Origin::Trusted(t) => match &t.subject {
             SubjectMapping::Keep => Ok((
                 subject.sub.clone(),
-                format!("foreign subject kept as is (keep_subject) for {}", t.issuer),
+                format!("foreign subject kept as is (keep_subject) for {}", t.issuer).into(),
             )),
             SubjectMapping::Prefix(p) => {
                 match StringOrUri::new(format!("{p}{}", subject.sub.as_str())) {
                     Ok(s) => {
                         let detail =
                             format!("foreign subject qualified as \"{}\"", safe(s.as_str()));
-                        Ok((s, detail))
+                        Ok((s, detail.into()))
                     }
                     Err(e) => Err(Denial::InvalidQualifiedSubject {
                         error: e.to_string(),
@@ -257,7 +266,7 @@ pub(crate) fn chaining(
         (true, true) => "token carries act/may_act; delegation is checked by the actor rules",
         (_, false) => "no prior act/may_act",
     };
-    Ok(((), detail.to_owned()))
+    Ok(((), detail.into()))
 }
 
 /// ExchangeMode (POL-DELEG-1).
@@ -273,8 +282,8 @@ pub(crate) fn exchange_mode(
         false if !perm.impersonation => Err(Denial::ImpersonationNotAllowed {
             client: client.id.clone(),
         }),
-        true => Ok(((), "delegation allowed".to_owned())),
-        false => Ok(((), "impersonation allowed".to_owned())),
+        true => Ok(((), "delegation allowed".into())),
+        false => Ok(((), "impersonation allowed".into())),
     }
 }
 
@@ -370,11 +379,11 @@ pub(crate) fn actor_token(
     let own = matches!(origin, Origin::Local)
         && (actor.sub.as_str() == id || actor.client_id == id || actor.azp.as_deref() == Some(id));
     if own {
-        Ok(((), format!("actor token belongs to \"{id}\"")))
+        Ok(((), format!("actor token belongs to \"{id}\"").into()))
     } else if perm.third_party_actors {
         Ok((
             (),
-            format!("actor token of another party; third_party_actors allowed for \"{id}\""),
+            format!("actor token of another party; third_party_actors allowed for \"{id}\"").into(),
         ))
     } else {
         Err(Denial::ActorNotOwn {
@@ -388,7 +397,7 @@ pub(crate) fn actor_token(
 /// fail when absent there.
 pub(crate) fn may_act(may: Option<&ActorIdentity>, actor: &AccessTokenClaims) -> Checked<()> {
     let Some(may) = may else {
-        return Ok(((), "no may_act in the subject token".to_owned()));
+        return Ok(((), "no may_act in the subject token".into()));
     };
     let mismatch = |m| Err(Denial::MayAct(m));
     if may.sub.is_none() && may.client_id.is_none() {
@@ -425,7 +434,7 @@ pub(crate) fn may_act(may: Option<&ActorIdentity>, actor: &AccessTokenClaims) ->
     }
     Ok((
         (),
-        format!("may_act names \"{}\"", safe(actor.sub.as_str())),
+        format!("may_act names \"{}\"", safe(actor.sub.as_str())).into(),
     ))
 }
 
@@ -465,7 +474,7 @@ pub(crate) fn act_depth(realm: &Realm, act: Option<&Actor>, with_actor: bool) ->
             limit,
         });
     }
-    Ok(((), format!("act depth {depth} within {limit}")))
+    Ok(((), format!("act depth {depth} within {limit}").into()))
 }
 
 /// TokenType: what can be issued for the requested type.
@@ -480,7 +489,7 @@ pub(crate) fn token_type(request: &TokenExchangeRequest) -> Checked<TokenType> {
         }
     };
     let detail = format!("issuing {t}");
-    Ok((t, detail))
+    Ok((t, detail.into()))
 }
 
 /// Resolves requested targets (audience values, then resources) to target indexes,
@@ -524,7 +533,7 @@ fn requested_targets(
         .collect();
     Ok((
         out,
-        format!("requested targets permitted: {}", names.join(", ")),
+        format!("requested targets permitted: {}", names.join(", ")).into(),
     ))
 }
 
@@ -552,7 +561,8 @@ pub(crate) fn exchange_targets(
             let name = realm.target(*one).map_or("", |t| t.audience.as_str());
             Ok((
                 vec![*one],
-                format!("no target requested; the permission's only target \"{name}\" applies"),
+                format!("no target requested; the permission's only target \"{name}\" applies")
+                    .into(),
             ))
         }
         [] => Err(Denial::NoExchangeTargets {
@@ -586,7 +596,7 @@ pub(crate) fn client_targets(
     }
     Ok((
         all,
-        "no target requested; all of the client's audiences apply".to_owned(),
+        "no target requested; all of the client's audiences apply".into(),
     ))
 }
 
@@ -609,14 +619,14 @@ pub(crate) fn scope(
     let Some(req) = requested else {
         return Ok((
             (grantable.clone(), !grantable.is_empty()),
-            format!("no scope requested; granted \"{grantable}\""),
+            format!("no scope requested; granted \"{grantable}\"").into(),
         ));
     };
     let missing = req.difference(grantable);
     if missing.is_empty() {
         return Ok((
             (req.clone(), false),
-            format!("requested \"{req}\" within \"{grantable}\""),
+            format!("requested \"{req}\" within \"{grantable}\"").into(),
         ));
     }
     match realm.limits.scope_mode {
@@ -627,7 +637,7 @@ pub(crate) fn scope(
         ScopeMode::Lenient => {
             let granted = req.intersection(grantable);
             let detail = format!("dropped \"{missing}\"; granted \"{granted}\"");
-            Ok(((granted, true), detail))
+            Ok(((granted, true), detail.into()))
         }
     }
 }
@@ -672,7 +682,7 @@ pub(crate) fn exchange_lifetime(
     }
     Ok((
         (whole_second(now), exp),
-        format!("exp {exp} = min(subject exp, actor exp, now + lifetime)"),
+        format!("exp {exp} = min(subject exp, actor exp, now + lifetime)").into(),
     ))
 }
 
@@ -684,7 +694,7 @@ pub(crate) fn client_lifetime(
     let exp = whole_second(now.saturating_add(lifetime(realm)));
     Ok((
         (whole_second(now), exp),
-        format!("exp {exp} = now + lifetime"),
+        format!("exp {exp} = now + lifetime").into(),
     ))
 }
 
@@ -698,5 +708,5 @@ pub(crate) fn refresh_token(realm: &Realm, act: Option<&Actor>) -> Checked<bool>
     } else {
         "no refresh token"
     };
-    Ok((allowed, detail.to_owned()))
+    Ok((allowed, detail.into()))
 }
