@@ -189,7 +189,7 @@ fn log_decision(caller: &Caller, grant: &str, decision: &Decision) {
         .steps()
         .iter()
         .find(|s| !s.passed)
-        .map_or("", |s| s.detail.as_str());
+        .map_or("", |s| &*s.detail);
     tracing::info!(
         target: "audex::decision",
         client = %Truncated(&caller.client_id),
