@@ -12,6 +12,7 @@ mod floor;
 mod policy;
 
 use std::hint::black_box;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use audex_jose::claims::AccessTokenClaims;
@@ -20,6 +21,36 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use ring::signature::{self, KeyPair};
 use serde::{Deserialize, Serialize};
+
+/// Which jsonwebtoken backend the next call uses: both backends are compiled in and a
+/// switching provider is installed, so that both run in the same process and run.
+static JWT_AWS_LC: AtomicBool = AtomicBool::new(true);
+
+fn install_switching_jwt_provider() {
+    use jsonwebtoken::crypto::{CryptoProvider, aws_lc, rust_crypto};
+    let provider: &'static CryptoProvider = Box::leak(Box::new(CryptoProvider {
+        signer_factory: |a, k| {
+            if JWT_AWS_LC.load(Ordering::Relaxed) {
+                (aws_lc::DEFAULT_PROVIDER.signer_factory)(a, k)
+            } else {
+                (rust_crypto::DEFAULT_PROVIDER.signer_factory)(a, k)
+            }
+        },
+        verifier_factory: |a, k| {
+            if JWT_AWS_LC.load(Ordering::Relaxed) {
+                (aws_lc::DEFAULT_PROVIDER.verifier_factory)(a, k)
+            } else {
+                (rust_crypto::DEFAULT_PROVIDER.verifier_factory)(a, k)
+            }
+        },
+        key_utils: aws_lc::DEFAULT_PROVIDER.key_utils.clone(),
+    }));
+    provider.install_default().expect("jsonwebtoken provider installed once");
+}
+
+fn jwt_backend(aws: bool) {
+    JWT_AWS_LC.store(aws, Ordering::Relaxed);
+}
 
 const ISS: &str = "https://sts.example.com";
 const AUD: &str = "https://api.example.com/orders";
@@ -473,19 +504,20 @@ fn main() {
         "backends: audex-jose = ring 0.17; floor = ring 0.17 (decode signature + verify / sign + encode);"
     );
     println!(
-        "          jsonwebtoken 11 = RustCrypto (rust_crypto feature); jwt-simple 0.15 = pure-rust feature"
+        "          jsonwebtoken 11 = aws-lc-rs (jwt/aws-lc) and RustCrypto (jwt/RustCrypto), both in this process; jwt-simple 0.15 = pure-rust feature"
     );
     println!(
         "          (BoringSSL / aws-lc builds need cmake and clang, which this machine lacks)"
     );
     println!();
     println!(
-        "{:<6} {:<7} {:<13} {:>12} {:>11} {:>9}",
+        "{:<6} {:<7} {:<15} {:>12} {:>11} {:>9}",
         "alg", "op", "impl", "ops/s", "µs/op", "vs floor"
     );
+    install_switching_jwt_provider();
     let rng = ring::rand::SystemRandom::new();
     let mut md = String::from(
-        "| alg | op | audex | floor (ring) | jsonwebtoken | jwt-simple | audex / floor | jsonwebtoken / audex |\n|---|---|---|---|---|---|---|---|\n",
+        "| alg | op | audex | floor (ring) | jsonwebtoken (aws-lc-rs) | jsonwebtoken (RustCrypto) | jwt-simple | audex / floor | jsonwebtoken aws-lc / audex |\n|---|---|---|---|---|---|---|---|---|\n",
     );
     for alg in Algorithm::ALL {
         if only.as_deref().is_some_and(|o| o != alg.name()) {
@@ -505,9 +537,12 @@ fn main() {
         let mut jv = jsonwebtoken::Validation::new(jwt_alg(alg));
         jv.set_issuer(&[ISS]);
         jv.set_audience(&[AUD]);
-        let jwt_ok = dk
-            .as_ref()
-            .map(|d| jsonwebtoken::decode::<Typical>(&token, d, &jv).is_ok());
+        let jwt_ok = |aws: bool| {
+            jwt_backend(aws);
+            dk.as_ref()
+                .is_some_and(|d| jsonwebtoken::decode::<Typical>(&token, d, &jv).is_ok())
+        };
+        let (jwt_aws_ok, jwt_rc_ok) = (jwt_ok(true), jwt_ok(false));
         let simple = jwt_simple_verify(alg, &k, &token);
         let simple_ok = simple.as_ref().map(|f| f());
 
@@ -521,10 +556,21 @@ fn main() {
                 Some(Box::new(|| validation.verify(&token, &keys, now).is_ok())),
             ),
             (
-                "jsonwebtoken",
-                dk.as_ref().filter(|_| jwt_ok == Some(true)).map(|d| {
-                    Box::new(|| jsonwebtoken::decode::<Typical>(&token, d, &jv).is_ok())
-                        as Box<dyn FnMut() -> bool>
+                "jwt/aws-lc",
+                dk.as_ref().filter(|_| jwt_aws_ok).map(|d| {
+                    Box::new(|| {
+                        jwt_backend(true);
+                        jsonwebtoken::decode::<Typical>(&token, d, &jv).is_ok()
+                    }) as Box<dyn FnMut() -> bool>
+                }),
+            ),
+            (
+                "jwt/RustCrypto",
+                dk.as_ref().filter(|_| jwt_rc_ok).map(|d| {
+                    Box::new(|| {
+                        jwt_backend(false);
+                        jsonwebtoken::decode::<Typical>(&token, d, &jv).is_ok()
+                    }) as Box<dyn FnMut() -> bool>
                 }),
             ),
             (
@@ -542,9 +588,12 @@ fn main() {
         header.typ = Some("at+jwt".into());
         header.kid = Some("bench-key".into());
         let simple_sign = jwt_simple_sign(alg, &k, &c);
-        let jwt_sign_ok = ek
-            .as_ref()
-            .is_some_and(|e| jsonwebtoken::encode(&header, &c, e).is_ok());
+        let jwt_sign_ok = |aws: bool| {
+            jwt_backend(aws);
+            ek.as_ref()
+                .is_some_and(|e| jsonwebtoken::encode(&header, &c, e).is_ok())
+        };
+        let (jwt_aws_sign_ok, jwt_rc_sign_ok) = (jwt_sign_ok(true), jwt_sign_ok(false));
         let sign = measure_interleaved(&mut [
             (
                 "floor (ring)",
@@ -560,10 +609,21 @@ fn main() {
                 })),
             ),
             (
-                "jsonwebtoken",
-                ek.as_ref().filter(|_| jwt_sign_ok).map(|e| {
-                    Box::new(|| jsonwebtoken::encode(&header, &c, e).is_ok())
-                        as Box<dyn FnMut() -> bool>
+                "jwt/aws-lc",
+                ek.as_ref().filter(|_| jwt_aws_sign_ok).map(|e| {
+                    Box::new(|| {
+                        jwt_backend(true);
+                        jsonwebtoken::encode(&header, &c, e).is_ok()
+                    }) as Box<dyn FnMut() -> bool>
+                }),
+            ),
+            (
+                "jwt/RustCrypto",
+                ek.as_ref().filter(|_| jwt_rc_sign_ok).map(|e| {
+                    Box::new(|| {
+                        jwt_backend(false);
+                        jsonwebtoken::encode(&header, &c, e).is_ok()
+                    }) as Box<dyn FnMut() -> bool>
                 }),
             ),
             (
@@ -579,7 +639,7 @@ fn main() {
             for r in rows.iter() {
                 match r.ns {
                     Some(ns) => println!(
-                        "{:<6} {:<7} {:<13} {:>12.0} {:>11.2} {:>8.2}x",
+                        "{:<6} {:<7} {:<15} {:>12.0} {:>11.2} {:>8.2}x",
                         alg.name(),
                         op,
                         r.name,
@@ -588,7 +648,7 @@ fn main() {
                         ns / floor_ns
                     ),
                     None => println!(
-                        "{:<6} {:<7} {:<13} {:>12} {:>11} {:>9}",
+                        "{:<6} {:<7} {:<15} {:>12} {:>11} {:>9}",
                         alg.name(),
                         op,
                         r.name,
@@ -606,15 +666,16 @@ fn main() {
             };
             let audex_ns = get("audex").unwrap();
             md.push_str(&format!(
-                "| {} | {} | {} | {} | {} | {} | {:.2}× | {} |\n",
+                "| {} | {} | {} | {} | {} | {} | {} | {:.2}× | {} |\n",
                 alg.name(),
                 op,
                 cell(get("audex")),
                 cell(get("floor (ring)")),
-                cell(get("jsonwebtoken")),
+                cell(get("jwt/aws-lc")),
+                cell(get("jwt/RustCrypto")),
                 cell(get("jwt-simple")),
                 audex_ns / floor_ns,
-                get("jsonwebtoken").map_or("n/a".into(), |j| format!("{:.2}×", j / audex_ns)),
+                get("jwt/aws-lc").map_or("n/a".into(), |j| format!("{:.2}×", j / audex_ns)),
             ));
         }
     }
