@@ -7,8 +7,9 @@ use serde_json::Value;
 
 use audex_claims::json::{JsonLimits, parse_object};
 
-/// An error code of RFC 6749 §5.2 (plus `invalid_target` of RFC 8707 / RFC 8693);
-/// unknown codes are preserved.
+/// An error code of RFC 6749 §5.2 (plus `invalid_target` of RFC 8707 / RFC 8693 and the
+/// `server_error` / `temporarily_unavailable` of RFC 6749 §4.1.2.1); other codes are
+/// preserved, validated.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ErrorCode {
     /// `invalid_request`
@@ -25,14 +26,62 @@ pub enum ErrorCode {
     InvalidScope,
     /// `invalid_target` (RFC 8707 §2, RFC 8693 §2.2.2)
     InvalidTarget,
-    /// Any other code, as received.
-    Other(String),
+    /// `server_error` (RFC 6749 §4.1.2.1)
+    ServerError,
+    /// `temporarily_unavailable` (RFC 6749 §4.1.2.1)
+    TemporarilyUnavailable,
+    /// Any other code: validated, and never one of the codes above.
+    Other(OtherErrorCode),
+}
+
+/// An error code that is none of [`ErrorCode`]'s named ones, made only of the
+/// characters RFC 6749 §5.2 allows (%x20-21 / %x23-5B / %x5D-7E), non-empty and at most
+/// 128 characters.
+///
+/// ```
+/// use audex_exchange::{ErrorCode, OtherErrorCode};
+///
+/// let code = OtherErrorCode::new("slow_down").unwrap();
+/// assert_eq!(ErrorCode::Other(code).as_str(), "slow_down");
+/// assert!(OtherErrorCode::new("invalid_request").is_err()); // a named code
+/// assert!(OtherErrorCode::new("bad\"quote").is_err());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct OtherErrorCode(String);
+
+/// Longest error code accepted.
+const MAX_ERROR_CODE: usize = 128;
+
+/// Why an error code was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidErrorCode {
+    /// Empty, too long, or a character outside %x20-21 / %x23-5B / %x5D-7E.
+    #[error("error code must be 1 to 128 characters of %x20-21 / %x23-5B / %x5D-7E")]
+    Malformed,
+    /// A named code given as [`OtherErrorCode`]: use its [`ErrorCode`] variant.
+    #[error("a named error code is not an \"other\" error code")]
+    Named,
+}
+
+impl OtherErrorCode {
+    /// Checks `s` (see the type's documentation).
+    pub fn new(s: &str) -> Result<Self, InvalidErrorCode> {
+        match ErrorCode::parse(s)? {
+            ErrorCode::Other(o) => Ok(o),
+            _ => Err(InvalidErrorCode::Named),
+        }
+    }
+
+    /// The code.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 impl ErrorCode {
-    /// Reads a code.
-    pub fn parse(s: &str) -> Self {
-        match s {
+    /// Reads a code; anything but a well-formed RFC 6749 §5.2 code is refused.
+    pub fn parse(s: &str) -> Result<Self, InvalidErrorCode> {
+        Ok(match s {
             "invalid_request" => Self::InvalidRequest,
             "invalid_client" => Self::InvalidClient,
             "invalid_grant" => Self::InvalidGrant,
@@ -40,8 +89,17 @@ impl ErrorCode {
             "unsupported_grant_type" => Self::UnsupportedGrantType,
             "invalid_scope" => Self::InvalidScope,
             "invalid_target" => Self::InvalidTarget,
-            other => Self::Other(other.to_owned()),
-        }
+            "server_error" => Self::ServerError,
+            "temporarily_unavailable" => Self::TemporarilyUnavailable,
+            other => {
+                let allowed =
+                    |c: char| matches!(c, '\x20'..='\x21' | '\x23'..='\x5b' | '\x5d'..='\x7e');
+                if other.is_empty() || other.len() > MAX_ERROR_CODE || !other.chars().all(allowed) {
+                    return Err(InvalidErrorCode::Malformed);
+                }
+                Self::Other(OtherErrorCode(other.to_owned()))
+            }
+        })
     }
 
     /// The wire value.
@@ -54,7 +112,9 @@ impl ErrorCode {
             Self::UnsupportedGrantType => "unsupported_grant_type",
             Self::InvalidScope => "invalid_scope",
             Self::InvalidTarget => "invalid_target",
-            Self::Other(s) => s,
+            Self::ServerError => "server_error",
+            Self::TemporarilyUnavailable => "temporarily_unavailable",
+            Self::Other(s) => s.as_str(),
         }
     }
 }
@@ -150,7 +210,8 @@ impl ErrorResponse {
     pub fn from_json(bytes: &[u8]) -> Result<Self, crate::ResponseError> {
         let mut m = parse_object(bytes, JsonLimits::default())?;
         let error = match m.remove("error") {
-            Some(Value::String(s)) => ErrorCode::parse(&s),
+            Some(Value::String(s)) => ErrorCode::parse(&s)
+                .map_err(|_| crate::ResponseError::Invalid { field: "error" })?,
             Some(_) => return Err(crate::ResponseError::WrongType { field: "error" }),
             None => return Err(crate::ResponseError::Missing { field: "error" }),
         };

@@ -11,7 +11,10 @@ pub mod response;
 pub mod secret;
 pub mod token_type;
 
-pub use error::{ErrorCode, ErrorResponse, FormError, Rejection, sanitize_description};
+pub use error::{
+    ErrorCode, ErrorResponse, FormError, InvalidErrorCode, OtherErrorCode, Rejection,
+    sanitize_description,
+};
 pub use form::check_content_type;
 pub use introspection::IntrospectionResponse;
 pub use metadata::{AuthorizationServerMetadata, IssuerMismatch};
@@ -22,7 +25,7 @@ pub use request::{
 };
 pub use response::{ResponseError, TOKEN_RESPONSE_HEADERS, TokenExchangeResponse};
 pub use secret::Secret;
-pub use token_type::{AccessTokenType, InvalidTokenType, TokenType};
+pub use token_type::{AccessTokenType, InvalidTokenType, OtherTokenType, TokenType};
 
 /// An absolute URI (RFC 3986 §4.3: scheme, no fragment).
 pub(crate) fn is_absolute_uri(s: &str) -> bool {

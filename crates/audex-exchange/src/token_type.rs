@@ -26,8 +26,45 @@ pub enum TokenType {
     Saml2,
     /// `urn:ietf:params:oauth:token-type:jwt`
     Jwt,
-    /// Any other absolute URI.
-    Other(String),
+    /// Any other absolute URI: validated, and never one of the registered six, so a
+    /// registered type has exactly one representation.
+    Other(OtherTokenType),
+}
+
+/// A token type URI that is an absolute URI and not one of the six registered ones
+/// (those are [`TokenType`]'s own variants).
+///
+/// ```
+/// use audex_exchange::{OtherTokenType, TokenType};
+///
+/// let custom = OtherTokenType::new("urn:example:token-type:custom").unwrap();
+/// assert_eq!(TokenType::Other(custom.clone()).as_str(), "urn:example:token-type:custom");
+/// assert!(OtherTokenType::new("urn:ietf:params:oauth:token-type:access_token").is_err());
+/// assert!(OtherTokenType::new("custom").is_err());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct OtherTokenType(String);
+
+impl OtherTokenType {
+    /// Checks `s`: an absolute URI, not a registered token type (in any case of its
+    /// case-insensitive `urn:ietf:` prefix).
+    pub fn new(s: &str) -> Result<Self, InvalidTokenType> {
+        match TokenType::parse(s)? {
+            TokenType::Other(o) => Ok(o),
+            _ => Err(InvalidTokenType::Registered),
+        }
+    }
+
+    /// The URI.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for OtherTokenType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 impl TokenType {
@@ -66,9 +103,9 @@ impl TokenType {
             Self::JWT => Self::Jwt,
             other => {
                 if !crate::is_absolute_uri(other) {
-                    return Err(InvalidTokenType);
+                    return Err(InvalidTokenType::NotAbsoluteUri);
                 }
-                Self::Other(other.to_owned())
+                Self::Other(OtherTokenType(other.to_owned()))
             }
         })
     }
@@ -82,15 +119,21 @@ impl TokenType {
             Self::Saml1 => Self::SAML1,
             Self::Saml2 => Self::SAML2,
             Self::Jwt => Self::JWT,
-            Self::Other(s) => s,
+            Self::Other(s) => s.as_str(),
         }
     }
 }
 
-/// A token type value that is not an absolute URI.
+/// Why a token type value was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("token type must be an absolute URI")]
-pub struct InvalidTokenType;
+pub enum InvalidTokenType {
+    /// Not an absolute URI (RFC 8693 §3).
+    #[error("token type must be an absolute URI")]
+    NotAbsoluteUri,
+    /// A registered type given as [`OtherTokenType`]: use its [`TokenType`] variant.
+    #[error("a registered token type is not an \"other\" token type")]
+    Registered,
+}
 
 impl std::str::FromStr for TokenType {
     type Err = InvalidTokenType;

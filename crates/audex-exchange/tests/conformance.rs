@@ -318,7 +318,9 @@ fn token_type_uris() {
     }
     assert_eq!(
         TokenType::parse("urn:example:token-type:custom").unwrap(),
-        TokenType::Other("urn:example:token-type:custom".into())
+        TokenType::Other(
+            audex_exchange::OtherTokenType::new("urn:example:token-type:custom").unwrap()
+        )
     );
     for bad in ["access_token", "", "urn:a:b#frag", "a b:c"] {
         assert!(TokenType::parse(bad).is_err(), "{bad}");

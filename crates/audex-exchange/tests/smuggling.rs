@@ -237,6 +237,70 @@ fn registered_token_type_urns_match_case_insensitively_in_the_urn_ietf_prefix() 
     ));
 }
 
+/// A registered type has one representation: it cannot be built as an "other" type,
+/// whatever the case of its `urn:ietf:` prefix, so code matching on
+/// `TokenType::AccessToken` sees every access-token type.
+#[test]
+fn a_registered_token_type_cannot_hide_in_other() {
+    use audex_exchange::{InvalidTokenType, OtherTokenType};
+    for t in [
+        "urn:ietf:params:oauth:token-type:access_token",
+        "URN:IETF:params:oauth:token-type:jwt",
+        "urn:ietf:params:oauth:token-type:id_token",
+    ] {
+        assert_eq!(
+            OtherTokenType::new(t),
+            Err(InvalidTokenType::Registered),
+            "{t}"
+        );
+    }
+    assert_eq!(
+        OtherTokenType::new("not a uri"),
+        Err(InvalidTokenType::NotAbsoluteUri)
+    );
+    assert!(OtherTokenType::new("urn:example:custom").is_ok());
+}
+
+/// Error codes read from a server are validated: a named code has one representation
+/// and a malformed one (control bytes, quotes, empty, oversized) makes the response
+/// invalid instead of reaching a log or a caller's `match` as text.
+#[test]
+fn error_codes_from_a_server_are_validated() {
+    use audex_exchange::{
+        ErrorCode, ErrorResponse, InvalidErrorCode, OtherErrorCode, ResponseError,
+    };
+    assert_eq!(
+        ErrorCode::parse("temporarily_unavailable"),
+        Ok(ErrorCode::TemporarilyUnavailable)
+    );
+    assert_eq!(
+        OtherErrorCode::new("server_error"),
+        Err(InvalidErrorCode::Named)
+    );
+    let long = "x".repeat(129);
+    // JSON escapes in the body: NUL, newline, quote, backslash, ANSI ESC.
+    for bad in [
+        "",
+        r"a\u0000b",
+        r"new\nline",
+        r#"quo\"te"#,
+        r"back\\slash",
+        r"\u001b[31m",
+        long.as_str(),
+    ] {
+        let body = format!("{{\"error\":\"{bad}\"}}");
+        assert!(
+            matches!(
+                ErrorResponse::from_json(body.as_bytes()),
+                Err(ResponseError::Invalid { field: "error" })
+            ),
+            "{bad:?}"
+        );
+    }
+    let ok = ErrorResponse::from_json(br#"{"error":"slow_down"}"#).unwrap();
+    assert_eq!(ok.error.as_str(), "slow_down");
+}
+
 #[test]
 fn error_offsets_point_at_the_raw_input() {
     // The name "%41%41%41" decodes to "AAA" (3 bytes) but spans 9 raw bytes; the bad

@@ -57,7 +57,7 @@ impl OAuthError {
     pub fn unavailable(description: impl AsRef<str>) -> Self {
         let mut e = Self::with_status(
             StatusCode::SERVICE_UNAVAILABLE,
-            ErrorCode::Other("temporarily_unavailable".into()),
+            ErrorCode::TemporarilyUnavailable,
             description,
         );
         e.retry_after = Some(1);

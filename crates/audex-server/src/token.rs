@@ -312,7 +312,7 @@ fn issue(
         tracing::error!(what, "token could not be issued");
         OAuthError::with_status(
             StatusCode::INTERNAL_SERVER_ERROR,
-            ErrorCode::Other("server_error".into()),
+            ErrorCode::ServerError,
             "the token could not be issued",
         )
     };
