@@ -7,19 +7,13 @@ use audex_claims::json::{JsonLimits, JsonType, parse_object};
 
 use crate::alg::{Algorithm, KeyFamily};
 use crate::b64;
-use crate::key::{KeyError, PrivateParts, Public, SigningKey, VerifyingKey};
+use crate::key::{PrivateParts, Public, SigningKey, VerifyingKey};
+use crate::key_error::{JwkError, KeyError, UnsupportedKey};
 
 /// Maximum size of a JWK Set document.
 pub const MAX_JWKS_BYTES: usize = 256 * 1024;
 /// Maximum number of entries in a JWK Set.
 pub const MAX_JWKS_KEYS: usize = 100;
-
-fn kerr(what: &'static str, reason: impl Into<String>) -> KeyError {
-    KeyError::Malformed {
-        what,
-        reason: reason.into(),
-    }
-}
 
 /// A parsed JWK: its metadata and members. `Debug` redacts private members, and
 /// [`VerifyingKey::to_public_jwk`] never emits them (JWK-5).
@@ -72,7 +66,7 @@ impl Jwk {
                 max_depth: 8,
             },
         )
-        .map_err(|e| kerr("JWK", e.to_string()))?;
+        .map_err(JwkError::Json)?;
         Self::from_map(map)
     }
 
@@ -81,15 +75,13 @@ impl Jwk {
         let string = |map: &mut Map<String, Value>, name: &'static str| match map.remove(name) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
-            Some(other) => Err(kerr(
-                "JWK",
-                format!(
-                    "member {name} must be a string, found {}",
-                    JsonType::of(&other)
-                ),
-            )),
+            Some(other) => Err(JwkError::WrongType {
+                member: name,
+                expected: "a string",
+                found: JsonType::of(&other),
+            }),
         };
-        let kty = string(&mut map, "kty")?.ok_or_else(|| kerr("JWK", "member kty is missing"))?;
+        let kty = string(&mut map, "kty")?.ok_or(JwkError::MissingMember { member: "kty" })?;
         let kid = string(&mut map, "kid")?;
         let use_ = string(&mut map, "use")?;
         let alg = string(&mut map, "alg")?;
@@ -99,21 +91,21 @@ impl Jwk {
                 ops.into_iter()
                     .map(|o| match o {
                         Value::String(s) => Ok(s),
-                        other => Err(kerr(
-                            "JWK",
-                            format!(
-                                "key_ops entries must be strings, found {}",
-                                JsonType::of(&other)
-                            ),
-                        )),
+                        other => Err(JwkError::WrongType {
+                            member: "key_ops",
+                            expected: "an array of strings",
+                            found: JsonType::of(&other),
+                        }),
                     })
                     .collect::<Result<Vec<_>, _>>()?,
             ),
             Some(other) => {
-                return Err(kerr(
-                    "JWK",
-                    format!("key_ops must be an array, found {}", JsonType::of(&other)),
-                ));
+                return Err(JwkError::WrongType {
+                    member: "key_ops",
+                    expected: "an array of strings",
+                    found: JsonType::of(&other),
+                }
+                .into());
             }
         };
         Ok(Self {
@@ -153,32 +145,40 @@ impl Jwk {
         }
     }
 
-    fn b64_member(&self, name: &str) -> Result<Option<Vec<u8>>, KeyError> {
+    fn b64_member(&self, name: &'static str) -> Result<Option<Vec<u8>>, KeyError> {
         match self.members.get(name) {
             None => Ok(None),
-            Some(Value::String(s)) => b64::decode(s.as_bytes())
-                .map(Some)
-                .map_err(|e| kerr("JWK", format!("member {name}: {e}"))),
-            Some(other) => Err(kerr(
-                "JWK",
-                format!(
-                    "member {name} must be a base64url string, found {}",
-                    JsonType::of(other)
-                ),
-            )),
+            Some(Value::String(s)) => b64::decode(s.as_bytes()).map(Some).map_err(|error| {
+                JwkError::Base64 {
+                    member: name,
+                    error,
+                }
+                .into()
+            }),
+            Some(other) => Err(JwkError::WrongType {
+                member: name,
+                expected: "a base64url string",
+                found: JsonType::of(other),
+            }
+            .into()),
         }
     }
 
-    fn required(&self, name: &str) -> Result<Vec<u8>, KeyError> {
+    fn required(&self, name: &'static str) -> Result<Vec<u8>, KeyError> {
         self.b64_member(name)?
-            .ok_or_else(|| kerr("JWK", format!("member {name} is missing")))
+            .ok_or(JwkError::MissingMember { member: name }.into())
     }
 
     fn crv(&self) -> Result<&str, KeyError> {
         match self.members.get("crv") {
             Some(Value::String(s)) => Ok(s),
-            Some(_) => Err(kerr("JWK", "member crv must be a string")),
-            None => Err(kerr("JWK", "member crv is missing")),
+            Some(other) => Err(JwkError::WrongType {
+                member: "crv",
+                expected: "a string",
+                found: JsonType::of(other),
+            }
+            .into()),
+            None => Err(JwkError::MissingMember { member: "crv" }.into()),
         }
     }
 
@@ -187,22 +187,31 @@ impl Jwk {
     /// `oct` keys without `alg` fit several algorithms: [`KeyError::AlgorithmRequired`].
     pub fn algorithm(&self) -> Result<Algorithm, KeyError> {
         if let Some(a) = &self.alg {
-            return Algorithm::from_name(a).map_err(|e| KeyError::Unsupported(e.to_string()));
+            return Algorithm::from_name(a)
+                .map_err(|_| KeyError::Unsupported(UnsupportedKey::Algorithm(a.clone())));
         }
         match self.kty.as_str() {
             "EC" => match self.crv()? {
                 "P-256" => Ok(Algorithm::ES256),
                 "P-384" => Ok(Algorithm::ES384),
-                other => Err(KeyError::Unsupported(format!("EC curve {other}"))),
+                other => Err(KeyError::Unsupported(UnsupportedKey::Curve {
+                    kty: "EC",
+                    crv: other.to_owned(),
+                })),
             },
             "OKP" => match self.crv()? {
                 "Ed25519" => Ok(Algorithm::EdDSA),
-                other => Err(KeyError::Unsupported(format!("OKP curve {other}"))),
+                other => Err(KeyError::Unsupported(UnsupportedKey::Curve {
+                    kty: "OKP",
+                    crv: other.to_owned(),
+                })),
             },
             "RSA" | "oct" => Err(KeyError::AlgorithmRequired {
                 kty: self.kty.clone(),
             }),
-            other => Err(KeyError::Unsupported(format!("kty {other}"))),
+            other => Err(KeyError::Unsupported(UnsupportedKey::KeyType(
+                other.to_owned(),
+            ))),
         }
     }
 
@@ -235,7 +244,7 @@ impl Jwk {
         let key = match (self.kty.as_str(), alg.family()) {
             ("RSA", KeyFamily::Rsa) => {
                 if self.members.contains_key("oth") {
-                    return Err(KeyError::Unsupported("multi-prime RSA (oth)".into()));
+                    return Err(KeyError::Unsupported(UnsupportedKey::MultiPrimeRsa));
                 }
                 VerifyingKey::rsa_components(alg, &self.required("n")?, &self.required("e")?)?
             }
@@ -256,7 +265,10 @@ impl Jwk {
             ("OKP", KeyFamily::Ed25519) => {
                 let crv = self.crv()?;
                 if crv != "Ed25519" {
-                    return Err(KeyError::Unsupported(format!("OKP curve {crv}")));
+                    return Err(KeyError::Unsupported(UnsupportedKey::Curve {
+                        kty: "OKP",
+                        crv: crv.to_owned(),
+                    }));
                 }
                 VerifyingKey::ed25519(&self.required("x")?)?
             }
@@ -267,7 +279,11 @@ impl Jwk {
                     found: kty_name(&self.kty),
                 });
             }
-            (other, _) => return Err(KeyError::Unsupported(format!("kty {other}"))),
+            (other, _) => {
+                return Err(KeyError::Unsupported(UnsupportedKey::KeyType(
+                    other.to_owned(),
+                )));
+            }
         };
         Ok(match &self.kid {
             Some(kid) => key.with_kid(kid.clone()),
@@ -490,10 +506,10 @@ impl KeySet {
                         _ => jwk.verifying_key(),
                     }
                 }),
-                other => Err(kerr(
-                    "JWK",
-                    format!("entry is a {}, not an object", JsonType::of(&other)),
-                )),
+                other => Err(JwkError::NotAnObject {
+                    found: JsonType::of(&other),
+                }
+                .into()),
             };
             match loaded {
                 Ok(k) => set.keys.push(k),

@@ -32,6 +32,75 @@ const REGISTERED_HEADER_PARAMS: [&str; 11] = [
     "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit",
 ];
 
+/// How a header's `crit` breaks RFC 7515 §4.1.11 or this verifier's policy
+/// (JWS-CRIT-1). Names from the header are stored log-safe.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CritError {
+    /// `crit` is `[]`.
+    #[error("must not be an empty list")]
+    Empty,
+    /// `crit` is not an array.
+    #[error("must be an array, found {found}")]
+    NotAnArray {
+        /// What it is.
+        found: JsonType,
+    },
+    /// An entry is not a string.
+    #[error("entries must be strings")]
+    NotAString,
+    /// A name appears twice.
+    #[error("names {name} twice")]
+    Duplicate {
+        /// The name (log-safe).
+        name: String,
+    },
+    /// A registered header parameter is named (RFC 7515 §4.1.11 forbids it).
+    #[error("names the registered parameter {name}")]
+    Registered {
+        /// The name.
+        name: String,
+    },
+    /// A name that is not a header parameter of this JWS.
+    #[error("names {name} which is not in the header")]
+    Absent {
+        /// The name (log-safe).
+        name: String,
+    },
+    /// An extension this verifier does not understand.
+    #[error("extension {name} is not understood")]
+    NotUnderstood {
+        /// The name (log-safe).
+        name: String,
+    },
+}
+
+/// How a client assertion breaks RFC 7523 §3 as updated by rfc7523bis (CA-JWT-1).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AssertionError {
+    /// `iss` or `sub` is absent.
+    #[error("iss and sub are required")]
+    IssOrSubMissing,
+    /// `iss` and `sub` differ, or are not the client id the validation is bound to.
+    #[error("iss and sub must both be the client_id")]
+    NotTheClient,
+    /// `aud` holds no value or more than one.
+    #[error("aud must hold exactly one value, the issuer identifier; found {count}")]
+    NotOneAudience {
+        /// How many values.
+        count: usize,
+    },
+    /// `exp` is further ahead than the validation accepts.
+    #[error("exp is {ahead_secs} s ahead; at most {max_secs} s is accepted")]
+    TooLong {
+        /// Seconds from now to `exp`.
+        ahead_secs: u64,
+        /// The longest accepted.
+        max_secs: u64,
+    },
+}
+
 /// Why a compact JWS is malformed (before any key is involved).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -78,7 +147,7 @@ pub enum JwsError {
     /// `crit` violates RFC 7515 §4.1.11 or names a parameter this verifier does not
     /// understand (JWS-CRIT-1).
     #[error("crit: {0}")]
-    Crit(String),
+    Crit(CritError),
     /// The signature is longer than any supported key produces.
     #[error("signature is longer than {limit} bytes")]
     SignatureTooLong {
@@ -186,45 +255,39 @@ impl Header {
             None => None,
             Some(Value::Array(items)) => {
                 if items.is_empty() {
-                    return Err(JwsError::Crit("must not be an empty list".into()));
+                    return Err(JwsError::Crit(CritError::Empty));
                 }
                 let mut names: Vec<String> = Vec::with_capacity(items.len());
                 for item in items {
                     let Value::String(name) = item else {
-                        return Err(JwsError::Crit("entries must be strings".into()));
+                        return Err(JwsError::Crit(CritError::NotAString));
                     };
                     if names.contains(&name) {
-                        return Err(JwsError::Crit(format!(
-                            "names {} twice",
-                            audex_claims::json::Truncated(&name)
-                        )));
+                        return Err(JwsError::Crit(CritError::Duplicate {
+                            name: audex_claims::json::Truncated(&name).to_string(),
+                        }));
                     }
                     if REGISTERED_HEADER_PARAMS.contains(&name.as_str()) {
-                        return Err(JwsError::Crit(format!(
-                            "names the registered parameter {name}"
-                        )));
+                        return Err(JwsError::Crit(CritError::Registered { name }));
                     }
                     if !map.contains_key(&name) {
-                        return Err(JwsError::Crit(format!(
-                            "names {} which is not in the header",
-                            audex_claims::json::Truncated(&name)
-                        )));
+                        return Err(JwsError::Crit(CritError::Absent {
+                            name: audex_claims::json::Truncated(&name).to_string(),
+                        }));
                     }
                     if !understood_crit.contains(&name.as_str()) {
-                        return Err(JwsError::Crit(format!(
-                            "extension {} is not understood",
-                            audex_claims::json::Truncated(&name)
-                        )));
+                        return Err(JwsError::Crit(CritError::NotUnderstood {
+                            name: audex_claims::json::Truncated(&name).to_string(),
+                        }));
                     }
                     names.push(name);
                 }
                 Some(names)
             }
             Some(other) => {
-                return Err(JwsError::Crit(format!(
-                    "must be an array, found {}",
-                    JsonType::of(&other)
-                )));
+                return Err(JwsError::Crit(CritError::NotAnArray {
+                    found: JsonType::of(&other),
+                }));
             }
         };
         Ok(Self {
@@ -618,9 +681,6 @@ pub enum VerifyError {
     /// The payload is not a valid claims set.
     #[error("{0}")]
     Claims(#[from] audex_claims::ClaimsError),
-    /// A required claim is absent.
-    #[error("required claim {0} is missing")]
-    MissingClaim(audex_claims::Claim),
     /// `exp`, `nbf` or `iat` check failed.
     #[error("{0}")]
     Time(#[from] audex_claims::TimeError),
@@ -632,7 +692,7 @@ pub enum VerifyError {
     Issuer(#[from] audex_claims::IssuerError),
     /// A client assertion breaks an RFC 7523 rule (CA-JWT-1).
     #[error("client assertion: {0}")]
-    ClientAssertion(String),
+    ClientAssertion(AssertionError),
     /// The token lacks a scope the resource requires (RFC 6750 `insufficient_scope`).
     #[error("token scope lacks {missing}")]
     InsufficientScope {

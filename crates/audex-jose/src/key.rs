@@ -12,76 +12,13 @@ use ring::signature::{self, KeyPair};
 use rustls_pki_types::pem::PemObject;
 
 use crate::alg::{Algorithm, KeyFamily};
+use crate::key_error::{KeyError, UnsupportedKey};
 use crate::params::{Params, params};
 
 /// Minimum RSA modulus size in bits (RFC 8725 §3.5, RFC 7518 §3.3).
 pub const MIN_RSA_BITS: usize = 2048;
 /// Maximum RSA modulus size in bits that ring verifies.
 pub const MAX_RSA_BITS: usize = 8192;
-
-/// Why key material was refused.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum KeyError {
-    /// The key type or curve does not fit the algorithm.
-    #[error("a {found} key cannot be used with {alg}")]
-    WrongKeyType {
-        /// The algorithm requested.
-        alg: Algorithm,
-        /// What the key is.
-        found: &'static str,
-    },
-    /// The RSA modulus is too small or too large.
-    #[error("RSA key has {bits} bits; audex accepts {MIN_RSA_BITS} to {MAX_RSA_BITS}")]
-    RsaSize {
-        /// The modulus size in bits.
-        bits: usize,
-    },
-    /// The HMAC secret is shorter than the hash output.
-    #[error("{alg} secret is {len} bytes; at least {min} are required")]
-    HmacTooShort {
-        /// The algorithm.
-        alg: Algorithm,
-        /// The secret length.
-        len: usize,
-        /// The minimum (the hash output length).
-        min: usize,
-    },
-    /// The key bytes could not be parsed.
-    #[error("malformed {what}: {reason}")]
-    Malformed {
-        /// What was being parsed (e.g. "PKCS#8 private key").
-        what: &'static str,
-        /// Why.
-        reason: String,
-    },
-    /// The JWK does not say which algorithm it is for and none can be inferred.
-    #[error("key has no alg and its type ({kty}) fits several algorithms; bind it explicitly")]
-    AlgorithmRequired {
-        /// The key type.
-        kty: String,
-    },
-    /// The JWK's `alg` differs from the algorithm requested.
-    #[error("key is for {key_alg}, not {requested}")]
-    AlgorithmConflict {
-        /// The key's `alg`.
-        key_alg: String,
-        /// The algorithm requested.
-        requested: Algorithm,
-    },
-    /// The key is marked for encryption (`use: enc`) or its `key_ops` exclude the operation.
-    #[error("key is not usable to {op} (use/key_ops)")]
-    NotPermitted {
-        /// `verify` or `sign`.
-        op: &'static str,
-    },
-    /// The key type, curve or algorithm is not supported.
-    #[error("unsupported key: {0}")]
-    Unsupported(String),
-    /// A public JWK was given where a private key is needed.
-    #[error("key has no private part")]
-    NotPrivate,
-}
 
 fn malformed(what: &'static str, reason: impl fmt::Display) -> KeyError {
     KeyError::Malformed {
@@ -323,7 +260,12 @@ impl VerifyingKey {
                 let want = match curve.as_str() {
                     "1.2.840.10045.3.1.7" => Algorithm::ES256,
                     "1.3.132.0.34" => Algorithm::ES384,
-                    other => return Err(KeyError::Unsupported(format!("EC curve {other}"))),
+                    other => {
+                        return Err(KeyError::Unsupported(UnsupportedKey::Curve {
+                            kty: "EC",
+                            crv: other.to_owned(),
+                        }));
+                    }
                 };
                 if want != alg {
                     return Err(KeyError::WrongKeyType {
@@ -348,8 +290,8 @@ impl VerifyingKey {
                 check_family(alg, KeyFamily::Ed25519, "Ed25519")?;
                 Self::ed25519(bits)
             }
-            other => Err(KeyError::Unsupported(format!(
-                "public key algorithm {other}"
+            other => Err(KeyError::Unsupported(UnsupportedKey::PublicKeyAlgorithm(
+                other.to_owned(),
             ))),
         }
     }
@@ -642,9 +584,7 @@ impl SigningKey {
                 ring::rand::SecureRandom::fill(&rng, &mut secret).map_err(fail)?;
                 Ok((Self::hmac(alg, &secret)?, secret))
             }
-            KeyFamily::Rsa => Err(KeyError::Unsupported(
-                "ring cannot generate RSA keys; import one from PKCS#8".into(),
-            )),
+            KeyFamily::Rsa => Err(KeyError::Unsupported(UnsupportedKey::RsaGeneration)),
         }
     }
 

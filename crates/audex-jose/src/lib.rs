@@ -7,6 +7,7 @@ pub mod fuzz;
 pub mod jwk;
 pub mod jws;
 pub mod key;
+mod key_error;
 mod params;
 pub mod sign;
 pub mod validation;
@@ -15,10 +16,11 @@ pub use alg::{Algorithm, KeyFamily, UnsupportedAlgorithm};
 pub use audex_claims::{self as claims, NumericDate, Scope, StringOrUri};
 pub use jwk::{Jwk, JwkSetError, KeySet, SkippedKey};
 pub use jws::{
-    BearerError, Header, JwsError, JwsOptions, UnverifiedJws, VerifiedJws, VerifyError,
-    verify_compact,
+    AssertionError, BearerError, CritError, Header, JwsError, JwsOptions, UnverifiedJws,
+    VerifiedJws, VerifyError, verify_compact,
 };
-pub use key::{KeyError, SignError, SigningKey, VerifyingKey};
+pub use key::{SignError, SigningKey, VerifyingKey};
+pub use key_error::{JwkError, KeyError, UnsupportedKey};
 pub use sign::{EncodeError, sign_access_token, sign_compact, sign_jwt};
 pub use validation::{
     AccessToken, ChecksAudience, ChecksScope, ClientAssertion, Jwt, NamesIssuer, Profile,

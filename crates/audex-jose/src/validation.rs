@@ -11,7 +11,9 @@ use audex_claims::{
 
 use crate::alg::Algorithm;
 use crate::jwk::KeySet;
-use crate::jws::{DEFAULT_MAX_TOKEN_BYTES, Header, JwsOptions, UnverifiedJws, VerifyError};
+use crate::jws::{
+    AssertionError, DEFAULT_MAX_TOKEN_BYTES, Header, JwsOptions, UnverifiedJws, VerifyError,
+};
 
 /// The `typ` of an RFC 9068 access token.
 pub const TYP_ACCESS_TOKEN: &str = "at+jwt";
@@ -351,7 +353,7 @@ impl<P> Validation<P> {
 
     fn check_required(&self, has: impl Fn(Claim) -> bool) -> Result<(), VerifyError> {
         match self.required.iter().find(|c| !has(**c)) {
-            Some(c) => Err(VerifyError::MissingClaim(*c)),
+            Some(c) => Err(VerifyError::Claims(audex_claims::ClaimsError::Missing(*c))),
             None => Ok(()),
         }
     }
@@ -617,37 +619,39 @@ impl Profile for ClientAssertion {
         let r = &c.registered;
         let (Some(iss), Some(sub)) = (&r.iss, &r.sub) else {
             return Err(VerifyError::ClientAssertion(
-                "iss and sub are required".into(),
+                AssertionError::IssOrSubMissing,
             ));
         };
         if iss != sub || v.client_id.as_deref().is_some_and(|id| iss.as_str() != id) {
-            return Err(VerifyError::ClientAssertion(
-                "iss and sub must both be the client_id".into(),
-            ));
+            return Err(VerifyError::ClientAssertion(AssertionError::NotTheClient));
         }
         if r.jti.is_none() {
-            return Err(VerifyError::MissingClaim(Claim::Jti));
+            return Err(VerifyError::Claims(audex_claims::ClaimsError::Missing(
+                Claim::Jti,
+            )));
         }
         // The AS issuer identifier must be the only audience value.
         match &r.aud {
             Some(aud) if aud.len() == 1 => {}
             Some(aud) => {
-                return Err(VerifyError::ClientAssertion(format!(
-                    "aud must hold exactly one value, the issuer identifier; found {}",
-                    aud.len()
+                return Err(VerifyError::ClientAssertion(
+                    AssertionError::NotOneAudience { count: aud.len() },
+                ));
+            }
+            None => {
+                return Err(VerifyError::Claims(audex_claims::ClaimsError::Missing(
+                    Claim::Aud,
                 )));
             }
-            None => return Err(VerifyError::MissingClaim(Claim::Aud)),
         }
         v.check_common(None, r.aud.as_ref(), r.exp, r.nbf, r.iat, now)?;
         if let Some(exp) = r.exp {
             let life = exp.saturating_duration_since(now);
             if life > v.max_assertion_lifetime {
-                return Err(VerifyError::ClientAssertion(format!(
-                    "exp is {} s ahead; at most {} s is accepted",
-                    life.as_secs(),
-                    v.max_assertion_lifetime.as_secs()
-                )));
+                return Err(VerifyError::ClientAssertion(AssertionError::TooLong {
+                    ahead_secs: life.as_secs(),
+                    max_secs: v.max_assertion_lifetime.as_secs(),
+                }));
             }
         }
         Ok(c)

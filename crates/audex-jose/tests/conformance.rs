@@ -11,9 +11,9 @@ use std::time::Duration;
 
 use audex_jose::claims::{AccessTokenClaims, Claim};
 use audex_jose::{
-    Algorithm, BearerError, Header, Jwk, JwsError, JwsOptions, KeyError, KeySet, NumericDate,
-    Scope, SigningKey, StringOrUri, UnverifiedJws, Validation, VerifyError, VerifyingKey, b64,
-    sign_compact, sign_jwt, verify_compact,
+    Algorithm, AssertionError, BearerError, CritError, Header, Jwk, JwsError, JwsOptions, KeyError,
+    KeySet, NumericDate, Scope, SigningKey, StringOrUri, UnverifiedJws, Validation, VerifyError,
+    VerifyingKey, b64, sign_compact, sign_jwt, verify_compact,
 };
 use serde_json::{Value, json};
 
@@ -254,39 +254,37 @@ fn crit_rules() {
     let k = es256();
     let keys = keys_of(&k);
     let with = |header: Value| sign_raw_header(&header, &json!({"a": 1}), &k);
+    let name = |n: &str| n.to_owned();
     let bad = [
+        (json!({"alg": "ES256", "crit": []}), CritError::Empty),
         (
-            json!({"alg": "ES256", "crit": []}),
-            "must not be an empty list",
+            json!({"alg": "ES256", "crit": "exp"}),
+            CritError::NotAnArray {
+                found: audex_jose::claims::json::JsonType::String,
+            },
         ),
-        (json!({"alg": "ES256", "crit": "exp"}), "must be an array"),
-        (
-            json!({"alg": "ES256", "crit": [1]}),
-            "entries must be strings",
-        ),
+        (json!({"alg": "ES256", "crit": [1]}), CritError::NotAString),
         (
             json!({"alg": "ES256", "crit": ["alg"]}),
-            "registered parameter alg",
+            CritError::Registered { name: name("alg") },
         ),
         (
             json!({"alg": "ES256", "crit": ["kid"], "kid": "k1"}),
-            "registered parameter kid",
+            CritError::Registered { name: name("kid") },
         ),
         (
             json!({"alg": "ES256", "crit": ["exp"]}),
-            "not in the header",
+            CritError::Absent { name: name("exp") },
         ),
         (
             json!({"alg": "ES256", "crit": ["exp"], "exp": 5}),
-            "not understood",
+            CritError::NotUnderstood { name: name("exp") },
         ),
     ];
     for (header, why) in bad {
         let token = with(header.clone());
         match verify_compact(&token, &keys) {
-            Err(VerifyError::Malformed(JwsError::Crit(msg))) => {
-                assert!(msg.contains(why), "{header}: {msg}")
-            }
+            Err(VerifyError::Malformed(JwsError::Crit(e))) => assert_eq!(e, why, "{header}"),
             other => panic!("{header}: {other:?}"),
         }
     }
@@ -301,7 +299,7 @@ fn crit_rules() {
     assert!(jws.verify(&keys).is_ok());
     let twice = with(json!({"alg": "ES256", "kid": "k1", "crit": ["exp", "exp"], "exp": 5}));
     match UnverifiedJws::parse(&twice, &opts) {
-        Err(JwsError::Crit(msg)) => assert!(msg.contains("twice"), "{msg}"),
+        Err(JwsError::Crit(e)) => assert_eq!(e, CritError::Duplicate { name: name("exp") }),
         other => panic!("{other:?}"),
     }
 }
@@ -896,10 +894,11 @@ fn access_token_required_claims() {
         let token = signed_at(&c, &k, Some("at+jwt"));
         let err = at_validation().verify(&token, &keys, now()).unwrap_err();
         assert!(
+            // One shape for a missing claim, whether the claims parser or the
+            // validation's required list noticed it.
             matches!(
                 err,
-                VerifyError::MissingClaim(_)
-                    | VerifyError::Claims(audex_jose::claims::ClaimsError::Missing(_))
+                VerifyError::Claims(audex_jose::claims::ClaimsError::Missing(_))
             ),
             "{name}: {err:?}"
         );
@@ -1010,32 +1009,74 @@ fn client_assertion_audience_is_the_issuer_alone() {
     let other_client = Validation::client_assertion(sou(ISS), "billing");
     assert!(matches!(
         other_client.verify(&sign(&base), &keys, now()),
-        Err(VerifyError::ClientAssertion(_))
+        Err(VerifyError::ClientAssertion(AssertionError::NotTheClient))
     ));
     let mut array_one = base.clone();
     array_one["aud"] = json!([ISS]);
     assert!(ca.verify(&sign(&array_one), &keys, now()).is_ok());
-    for (field, value) in [
-        ("aud", json!("https://sts.example/token")),
-        ("aud", json!([ISS, "https://sts.example/token"])),
-        ("aud", json!([])),
-        ("sub", json!("someone-else")),
-        ("exp", json!(NOW + 3600)),
-        ("exp", json!(NOW - 3600)),
-    ] {
+    use AssertionError as A;
+    type Check = fn(&VerifyError) -> bool;
+    let cases: [(&str, Value, Check); 6] = [
+        ("aud", json!("https://sts.example/token"), |e| {
+            matches!(e, VerifyError::Audience(_))
+        }),
+        ("aud", json!([ISS, "https://sts.example/token"]), |e| {
+            matches!(
+                e,
+                VerifyError::ClientAssertion(A::NotOneAudience { count: 2 })
+            )
+        }),
+        ("aud", json!([]), |e| {
+            matches!(
+                e,
+                VerifyError::ClientAssertion(A::NotOneAudience { count: 0 })
+            )
+        }),
+        ("sub", json!("someone-else"), |e| {
+            matches!(e, VerifyError::ClientAssertion(A::NotTheClient))
+        }),
+        ("exp", json!(NOW + 3600), |e| {
+            matches!(
+                e,
+                VerifyError::ClientAssertion(A::TooLong {
+                    ahead_secs: 3600,
+                    max_secs: 300
+                })
+            )
+        }),
+        ("exp", json!(NOW - 3600), |e| {
+            matches!(e, VerifyError::Time(_))
+        }),
+    ];
+    for (field, value, expected) in cases {
         let mut c = base.clone();
         c[field] = value.clone();
-        assert!(
-            ca.verify(&sign(&c), &keys, now()).is_err(),
-            "{field} = {value}"
-        );
+        let e = ca.verify(&sign(&c), &keys, now()).unwrap_err();
+        assert!(expected(&e), "{field} = {value}: {e:?}");
     }
-    for missing in ["iss", "sub", "aud", "exp", "jti"] {
+    for (missing, expected) in [
+        ("iss", VerifyError::ClientAssertion(A::IssOrSubMissing)),
+        ("sub", VerifyError::ClientAssertion(A::IssOrSubMissing)),
+        (
+            "aud",
+            VerifyError::Claims(audex_jose::claims::ClaimsError::Missing(Claim::Aud)),
+        ),
+        (
+            "exp",
+            VerifyError::Claims(audex_jose::claims::ClaimsError::Missing(Claim::Exp)),
+        ),
+        (
+            "jti",
+            VerifyError::Claims(audex_jose::claims::ClaimsError::Missing(Claim::Jti)),
+        ),
+    ] {
         let mut c = base.clone();
         c.as_object_mut().unwrap().remove(missing);
+        let e = ca.verify(&sign(&c), &keys, now()).unwrap_err();
+        assert_eq!(e.to_string(), expected.to_string(), "without {missing}");
         assert!(
-            ca.verify(&sign(&c), &keys, now()).is_err(),
-            "without {missing}"
+            std::mem::discriminant(&e) == std::mem::discriminant(&expected),
+            "without {missing}: {e:?}"
         );
     }
     // Legacy typ only when asked.
@@ -1047,11 +1088,14 @@ fn client_assertion_audience_is_the_issuer_alone() {
             .verify(&legacy, &keys, now())
             .is_ok()
     );
-    assert!(
+    assert!(matches!(
         ca.max_lifetime(Duration::from_secs(30))
-            .verify(&sign(&base), &keys, now())
-            .is_err()
-    );
+            .verify(&sign(&base), &keys, now()),
+        Err(VerifyError::ClientAssertion(A::TooLong {
+            ahead_secs: 60,
+            max_secs: 30
+        }))
+    ));
 }
 
 #[test]
@@ -1092,7 +1136,7 @@ fn access_token_round_trip_and_leeway() {
             .require(Claim::Nbf)
             .verify(&token, &keys_of(&k), now())
             .unwrap_err(),
-        VerifyError::MissingClaim(Claim::Nbf)
+        VerifyError::Claims(audex_jose::claims::ClaimsError::Missing(Claim::Nbf))
     );
 }
 
