@@ -194,6 +194,32 @@ fn write_escaped(f: &mut fmt::Formatter<'_>, s: &str, max: usize) -> fmt::Result
     Ok(())
 }
 
+/// Largest error description written, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 512;
+
+/// The one sanitiser for error descriptions on the wire (RFC 6749 §5.2
+/// `error_description`, RFC 6750 §3 `WWW-Authenticate` attribute values): keeps
+/// %x20-21 / %x23-5B / %x5D-7E, writes `"` as `'` and `\` as `/`, every other character
+/// (controls, ANSI escapes, bidi overrides, non-ASCII) as `?`, and cuts at
+/// [`MAX_DESCRIPTION_CHARS`].
+///
+/// ```
+/// use audex_claims::json::sanitize_description;
+///
+/// assert_eq!(sanitize_description("kid \"k1\"\r\n\u{1b}[31m"), "kid 'k1'???[31m");
+/// ```
+pub fn sanitize_description(s: &str) -> String {
+    s.chars()
+        .take(MAX_DESCRIPTION_CHARS)
+        .map(|c| match c {
+            '\x20'..='\x21' | '\x23'..='\x5b' | '\x5d'..='\x7e' => c,
+            '"' => '\'',
+            '\\' => '/',
+            _ => '?',
+        })
+        .collect()
+}
+
 /// A fault found by the strict visitor, carried out of serde's error channel.
 #[derive(Debug)]
 enum Fault {

@@ -144,23 +144,7 @@ pub struct ErrorResponse {
     pub error_uri: Option<String>,
 }
 
-/// Largest error description written, in characters.
-const MAX_DESCRIPTION: usize = 512;
-
-/// Maps a description onto the characters RFC 6749 §5.2 allows: `"` becomes `'`,
-/// `\` becomes `/`, other characters outside %x20-21 / %x23-5B / %x5D-7E become `?`;
-/// long descriptions are cut.
-pub fn sanitize_description(s: &str) -> String {
-    s.chars()
-        .take(MAX_DESCRIPTION)
-        .map(|c| match c {
-            '\x20'..='\x21' | '\x23'..='\x5b' | '\x5d'..='\x7e' => c,
-            '"' => '\'',
-            '\\' => '/',
-            _ => '?',
-        })
-        .collect()
-}
+pub use audex_claims::json::sanitize_description;
 
 impl ErrorResponse {
     /// An error with a description (sanitised on the way out).

@@ -240,11 +240,11 @@ impl Guard {
     /// The RFC 6750 answer for a refusal.
     pub fn refusal_response(&self, r: &Refusal) -> Response {
         let c = &self.config;
-        let realm = audex_jose::jws::sanitize(&c.realm);
+        let realm = audex_claims::json::sanitize_description(&c.realm);
         let extra = c
             .resource_metadata
             .as_deref()
-            .map(|u| format!(", resource_metadata=\"{}\"", audex_jose::jws::sanitize(u)))
+            .map(|u| format!(", resource_metadata=\"{}\"", audex_claims::json::sanitize_description(u)))
             .unwrap_or_default();
         let (status, challenge, body) = match r {
             Refusal::NoToken => (
@@ -264,7 +264,7 @@ impl Guard {
                 format!("{}{extra}", e.www_authenticate(Some(&realm))),
                 Some((
                     e.bearer_error().code(),
-                    audex_jose::jws::sanitize(&e.to_string()),
+                    audex_claims::json::sanitize_description(&e.to_string()),
                 )),
             ),
             Refusal::Keys(why) => {

@@ -6,7 +6,7 @@ use std::mem::MaybeUninit;
 
 use serde_json::{Map, Value};
 
-use audex_claims::json::{JsonLimits, JsonType, Member};
+use audex_claims::json::{JsonLimits, JsonType, Member, sanitize_description};
 
 use crate::alg::Algorithm;
 use crate::b64::{self, Base64Error};
@@ -743,31 +743,19 @@ impl VerifyError {
         let mut v = String::from("Bearer");
         let mut sep = " ";
         if let Some(r) = realm {
-            v.push_str(&format!("{sep}realm=\"{}\"", sanitize(r)));
+            v.push_str(&format!("{sep}realm=\"{}\"", sanitize_description(r)));
             sep = ", ";
         }
         let code = self.bearer_error();
         v.push_str(&format!(
             "{sep}error=\"{}\", error_description=\"{}\"",
             code.code(),
-            sanitize(&self.to_string())
+            sanitize_description(&self.to_string())
         ));
         if let Self::InsufficientScope { missing } = self {
-            v.push_str(&format!(", scope=\"{}\"", sanitize(missing)));
+            v.push_str(&format!(", scope=\"{}\"", sanitize_description(missing)));
         }
         v
     }
 }
 
-/// Keeps %x20-21 / %x23-5B / %x5D-7E (RFC 6750 §3, RFC 6749 §5.2): `"` becomes `'`,
-/// `\` becomes `/`, anything else outside the set becomes `?`.
-pub fn sanitize(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\x20'..='\x21' | '\x23'..='\x5b' | '\x5d'..='\x7e' => c,
-            '"' => '\'',
-            '\\' => '/',
-            _ => '?',
-        })
-        .collect()
-}

@@ -292,7 +292,7 @@ impl<P> Validation<P> {
         match keys.issuer() {
             Some(bound) if !self.issuers.is_empty() && !self.issuers.contains(bound) => {
                 return Err(VerifyError::WrongIssuerKeys {
-                    key_issuer: crate::jws::sanitize(bound.as_str()),
+                    key_issuer: audex_claims::json::sanitize_description(bound.as_str()),
                 });
             }
             None if self.issuers.len() > 1 => return Err(VerifyError::UnboundKeySet),
@@ -316,7 +316,7 @@ impl<P> Validation<P> {
             && P::issuer_of(&claims) != Some(bound)
         {
             return Err(VerifyError::IssuerKeyMismatch {
-                key_issuer: crate::jws::sanitize(bound.as_str()),
+                key_issuer: audex_claims::json::sanitize_description(bound.as_str()),
             });
         }
         Ok(Verified {
