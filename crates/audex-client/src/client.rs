@@ -88,12 +88,8 @@ pub fn client_assertion(
         "iss": client_id, "sub": client_id, "aud": issuer, "jti": jti,
         "iat": now, "exp": now + ASSERTION_LIFETIME.as_secs(),
     });
-    audex_jose::sign_jwt(
-        &claims,
-        key,
-        Some(audex_jose::validation::TYP_CLIENT_ASSERTION),
-    )
-    .map_err(|e| ClientError::Config(format!("client assertion: {e}")))
+    audex_jose::sign_jwt(&claims, key, Some(audex_jose::TYP_CLIENT_ASSERTION))
+        .map_err(|e| ClientError::Config(format!("client assertion: {e}")))
 }
 
 /// A client of one authorization server.

@@ -227,7 +227,7 @@ impl fmt::Display for ErrorResponse {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum FormError {
-    /// The body is larger than [`crate::form::MAX_FORM_BYTES`].
+    /// The body is larger than [`crate::MAX_FORM_BYTES`].
     #[error("request body is {len} bytes, over the limit of {limit}")]
     TooLarge {
         /// Body size.
@@ -235,7 +235,7 @@ pub enum FormError {
         /// The limit.
         limit: usize,
     },
-    /// More parameters than [`crate::form::MAX_PARAMS`].
+    /// More parameters than [`crate::MAX_PARAMS`].
     #[error("request has more than {limit} parameters")]
     TooManyParameters {
         /// The limit.

@@ -1,21 +1,21 @@
 #![doc = include_str!("../README.md")]
 
-pub mod error;
-pub mod form;
+mod error;
+mod form;
 #[doc(hidden)]
 pub mod fuzz;
-pub mod introspection;
-pub mod metadata;
-pub mod request;
-pub mod response;
-pub mod secret;
-pub mod token_type;
+mod introspection;
+mod metadata;
+mod request;
+mod response;
+mod secret;
+mod token_type;
 
 pub use error::{
     ErrorCode, ErrorResponse, FormError, InvalidErrorCode, OtherErrorCode, Rejection,
     sanitize_description,
 };
-pub use form::check_content_type;
+pub use form::{MAX_FORM_BYTES, MAX_PARAMS, MAX_REPEATED, check_content_type};
 pub use introspection::IntrospectionResponse;
 pub use metadata::{AuthorizationServerMetadata, IssuerMismatch};
 pub use request::{

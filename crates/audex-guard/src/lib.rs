@@ -244,7 +244,12 @@ impl Guard {
         let extra = c
             .resource_metadata
             .as_deref()
-            .map(|u| format!(", resource_metadata=\"{}\"", audex_claims::json::sanitize_description(u)))
+            .map(|u| {
+                format!(
+                    ", resource_metadata=\"{}\"",
+                    audex_claims::json::sanitize_description(u)
+                )
+            })
             .unwrap_or_default();
         let (status, challenge, body) = match r {
             Refusal::NoToken => (

@@ -1,15 +1,16 @@
 #![doc = include_str!("../README.md")]
 
-pub mod decision;
+mod decision;
 mod denial;
 #[doc(hidden)]
 pub mod fuzz;
-pub mod realm;
+mod realm;
 mod rules;
 
 pub use decision::{Decision, ExchangeInput, IssuePlan, Requester, Rule, Step};
 pub use denial::{Denial, MayActMismatch, TokenRole};
 pub use realm::{
-    Client, ClientAuth, ClientKind, ExchangePermission, GrantKind, Limits, LoadError, Realm,
-    ScopeMode, SubjectMapping, Target, TokenSettings, TrustedIssuer,
+    Client, ClientAuth, ClientKind, DEFAULT_LIFETIME, DEFAULT_MAX_ACT_DEPTH, DEFAULT_MAX_LIFETIME,
+    ExchangePermission, GrantKind, Limits, LoadError, MAX_REALM_BYTES, Realm, ScopeMode,
+    SubjectMapping, Target, TokenSettings, TrustedIssuer,
 };

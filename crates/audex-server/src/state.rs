@@ -14,7 +14,7 @@ use crate::keys::KeyRing;
 use crate::store::{MemoryReplayCache, MemoryRevocationList, ReplayCache, RevocationList};
 
 /// Default largest request body, in bytes (the form codec's own limit).
-pub const DEFAULT_MAX_BODY_BYTES: usize = audex_exchange::form::MAX_FORM_BYTES;
+pub const DEFAULT_MAX_BODY_BYTES: usize = audex_exchange::MAX_FORM_BYTES;
 /// Default time a client has to send its request body.
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default Keycloak realm name of the compatibility paths (`/realms/{name}/…`).

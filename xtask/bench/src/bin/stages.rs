@@ -10,7 +10,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use audex_jose::claims::AccessTokenClaims;
-use audex_jose::jws::{JwsOptions, UnverifiedJws};
+use audex_jose::{JwsOptions, UnverifiedJws};
 use audex_jose::{Algorithm, KeySet, NumericDate, SigningKey, StringOrUri, Validation};
 
 fn time(name: &str, n: u32, mut f: impl FnMut()) {
