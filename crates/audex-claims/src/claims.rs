@@ -12,74 +12,83 @@ use crate::scope::{Scope, ScopeError};
 use crate::string_or_uri::{Strictness, StringOrUri, StringOrUriError, read_checked};
 use crate::time::{NumericDate, NumericDateError, TimeCheck, TimeError};
 
-/// A claim name that audex gives a type to. Used instead of bare strings in errors and
-/// in required-claim sets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Claim {
-    /// `iss` (RFC 7519 §4.1.1)
-    Iss,
-    /// `sub` (RFC 7519 §4.1.2)
-    Sub,
-    /// `aud` (RFC 7519 §4.1.3)
-    Aud,
-    /// `exp` (RFC 7519 §4.1.4)
-    Exp,
-    /// `nbf` (RFC 7519 §4.1.5)
-    Nbf,
-    /// `iat` (RFC 7519 §4.1.6)
-    Iat,
-    /// `jti` (RFC 7519 §4.1.7)
-    Jti,
-    /// `client_id` (RFC 8693 §4.3)
-    ClientId,
-    /// `scope` (RFC 8693 §4.2)
-    Scope,
-    /// `azp` (OpenID Connect Core §2)
-    Azp,
-    /// `act` (RFC 8693 §4.1)
-    Act,
-    /// `may_act` (RFC 8693 §4.4)
-    MayAct,
-    /// `auth_time` (OpenID Connect Core §2)
-    AuthTime,
-    /// `acr` (OpenID Connect Core §2)
-    Acr,
-    /// `amr` (OpenID Connect Core §2)
-    Amr,
-    /// `groups` (RFC 9068 §2.2.3.1)
-    Groups,
-    /// `roles` (RFC 9068 §2.2.3.1)
-    Roles,
-    /// `entitlements` (RFC 9068 §2.2.3.1)
-    Entitlements,
+/// Which claims sets give a claim a type: the registered claims are typed in every
+/// set; the others only in [`AccessTokenClaims`] (in a [`ClaimsSet`] they stay in
+/// `extra`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Typed {
+    /// RFC 7519 §4.1: typed everywhere.
+    Registered,
+    /// Typed in the access-token profile only.
+    AccessToken,
+}
+
+/// The one claim-name table. Each line gives the variant, its wire name, which claims
+/// sets type it, and its documentation; the order is the serialisation order. It
+/// generates [`Claim`], [`Claim::as_str`], [`Claim::from_name`] and [`Claim::ALL`];
+/// parsing, presence checks and serialisation all go through those, and the matches on
+/// `Claim` that type each value are exhaustive, so a claim added here cannot be
+/// forgotten by one of them.
+macro_rules! claim_table {
+    ($($variant:ident = $name:literal, $typed:ident, $doc:literal;)*) => {
+        /// A claim name that audex gives a type to. Used instead of bare strings in
+        /// errors and in required-claim sets.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Claim {
+            $(#[doc = $doc] $variant,)*
+        }
+
+        impl Claim {
+            /// Every claim audex types, in serialisation order.
+            pub const ALL: &'static [Claim] = &[$(Self::$variant,)*];
+
+            /// The claim's name on the wire.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $name,)*
+                }
+            }
+
+            /// The claim named `name`, if audex types it anywhere.
+            pub fn from_name(name: &str) -> Option<Self> {
+                match name {
+                    $($name => Some(Self::$variant),)*
+                    _ => None,
+                }
+            }
+
+            const fn typed(self) -> Typed {
+                match self {
+                    $(Self::$variant => Typed::$typed,)*
+                }
+            }
+        }
+    };
+}
+
+claim_table! {
+    Iss = "iss", Registered, "`iss` (RFC 7519 §4.1.1)";
+    Sub = "sub", Registered, "`sub` (RFC 7519 §4.1.2)";
+    Aud = "aud", Registered, "`aud` (RFC 7519 §4.1.3)";
+    Exp = "exp", Registered, "`exp` (RFC 7519 §4.1.4)";
+    Nbf = "nbf", Registered, "`nbf` (RFC 7519 §4.1.5)";
+    Iat = "iat", Registered, "`iat` (RFC 7519 §4.1.6)";
+    Jti = "jti", Registered, "`jti` (RFC 7519 §4.1.7)";
+    ClientId = "client_id", AccessToken, "`client_id` (RFC 8693 §4.3)";
+    Scope = "scope", AccessToken, "`scope` (RFC 8693 §4.2)";
+    Azp = "azp", AccessToken, "`azp` (OpenID Connect Core §2)";
+    Act = "act", AccessToken, "`act` (RFC 8693 §4.1)";
+    MayAct = "may_act", AccessToken, "`may_act` (RFC 8693 §4.4)";
+    AuthTime = "auth_time", AccessToken, "`auth_time` (OpenID Connect Core §2)";
+    Acr = "acr", AccessToken, "`acr` (OpenID Connect Core §2)";
+    Amr = "amr", AccessToken, "`amr` (OpenID Connect Core §2)";
+    Groups = "groups", AccessToken, "`groups` (RFC 9068 §2.2.3.1)";
+    Roles = "roles", AccessToken, "`roles` (RFC 9068 §2.2.3.1)";
+    Entitlements = "entitlements", AccessToken, "`entitlements` (RFC 9068 §2.2.3.1)";
 }
 
 impl Claim {
-    /// The claim's name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Iss => "iss",
-            Self::Sub => "sub",
-            Self::Aud => "aud",
-            Self::Exp => "exp",
-            Self::Nbf => "nbf",
-            Self::Iat => "iat",
-            Self::Jti => "jti",
-            Self::ClientId => "client_id",
-            Self::Scope => "scope",
-            Self::Azp => "azp",
-            Self::Act => "act",
-            Self::MayAct => "may_act",
-            Self::AuthTime => "auth_time",
-            Self::Acr => "acr",
-            Self::Amr => "amr",
-            Self::Groups => "groups",
-            Self::Roles => "roles",
-            Self::Entitlements => "entitlements",
-        }
-    }
-
     /// The seven registered claims of RFC 7519 §4.1.
     pub const REGISTERED: [Claim; 7] = [
         Self::Iss,
@@ -90,6 +99,11 @@ impl Claim {
         Self::Iat,
         Self::Jti,
     ];
+
+    /// Whether a claims set of `profile` gives this claim a type.
+    fn typed_in(self, profile: Profile) -> bool {
+        self.typed() == Typed::Registered || profile == Profile::AccessToken
+    }
 }
 
 impl fmt::Display for Claim {
@@ -291,43 +305,39 @@ impl<'k> Builder<'k> {
         profile: Profile,
     ) -> Result<(), ClaimsError> {
         let st = opts.strictness;
-        let at = profile == Profile::AccessToken;
-        match name {
-            "iss" => self.iss = Some(conv_sou(Claim::Iss, v, st, self.known)?),
-            "sub" => self.sub = Some(conv_sou(Claim::Sub, v, st, self.known)?),
-            "aud" => self.aud = Some(Audience::read(v.into_value(), st, self.known)?),
-            "exp" => self.exp = Some(conv_date(Claim::Exp, v)?),
-            "nbf" => self.nbf = Some(conv_date(Claim::Nbf, v)?),
-            "iat" => self.iat = Some(conv_date(Claim::Iat, v)?),
-            "jti" => self.jti = Some(conv_string(Claim::Jti, v)?),
-            "client_id" if at => self.client_id = Some(conv_string(Claim::ClientId, v)?),
-            "scope" if at => self.scope = Some(conv_scope(v, opts.lenient_scope)?),
-            "azp" if at => self.azp = Some(conv_string(Claim::Azp, v)?),
-            "act" if at => {
-                self.act = Some(Actor::from_json(v.into_value(), st).map_err(|source| {
-                    ClaimsError::Actor {
-                        claim: Claim::Act,
-                        source,
-                    }
-                })?);
+        let Some(claim) = Claim::from_name(name).filter(|c| c.typed_in(profile)) else {
+            self.extra.insert(name.to_owned(), v.into_value());
+            return Ok(());
+        };
+        match claim {
+            Claim::Iss => self.iss = Some(conv_sou(claim, v, st, self.known)?),
+            Claim::Sub => self.sub = Some(conv_sou(claim, v, st, self.known)?),
+            Claim::Aud => self.aud = Some(Audience::read(v.into_value(), st, self.known)?),
+            Claim::Exp => self.exp = Some(conv_date(claim, v)?),
+            Claim::Nbf => self.nbf = Some(conv_date(claim, v)?),
+            Claim::Iat => self.iat = Some(conv_date(claim, v)?),
+            Claim::Jti => self.jti = Some(conv_string(claim, v)?),
+            Claim::ClientId => self.client_id = Some(conv_string(claim, v)?),
+            Claim::Scope => self.scope = Some(conv_scope(v, opts.lenient_scope)?),
+            Claim::Azp => self.azp = Some(conv_string(claim, v)?),
+            Claim::Act => {
+                self.act = Some(
+                    Actor::from_json(v.into_value(), st)
+                        .map_err(|source| ClaimsError::Actor { claim, source })?,
+                );
             }
-            "may_act" if at => {
-                self.may_act = Some(ActorIdentity::from_json(v.into_value(), st).map_err(
-                    |source| ClaimsError::Actor {
-                        claim: Claim::MayAct,
-                        source,
-                    },
-                )?);
+            Claim::MayAct => {
+                self.may_act = Some(
+                    ActorIdentity::from_json(v.into_value(), st)
+                        .map_err(|source| ClaimsError::Actor { claim, source })?,
+                );
             }
-            "auth_time" if at => self.auth_time = Some(conv_date(Claim::AuthTime, v)?),
-            "acr" if at => self.acr = Some(conv_string(Claim::Acr, v)?),
-            "amr" if at => self.amr = Some(conv_strings(Claim::Amr, v)?),
-            "groups" if at => self.groups = Some(conv_strings(Claim::Groups, v)?),
-            "roles" if at => self.roles = Some(conv_strings(Claim::Roles, v)?),
-            "entitlements" if at => self.entitlements = Some(conv_strings(Claim::Entitlements, v)?),
-            _ => {
-                self.extra.insert(name.to_owned(), v.into_value());
-            }
+            Claim::AuthTime => self.auth_time = Some(conv_date(claim, v)?),
+            Claim::Acr => self.acr = Some(conv_string(claim, v)?),
+            Claim::Amr => self.amr = Some(conv_strings(claim, v)?),
+            Claim::Groups => self.groups = Some(conv_strings(claim, v)?),
+            Claim::Roles => self.roles = Some(conv_strings(claim, v)?),
+            Claim::Entitlements => self.entitlements = Some(conv_strings(claim, v)?),
         }
         Ok(())
     }
@@ -415,46 +425,60 @@ impl RegisteredClaims {
     }
 
     fn write<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        if let Some(v) = &self.iss {
-            map.serialize_entry("iss", v)?;
-        }
-        if let Some(v) = &self.sub {
-            map.serialize_entry("sub", v)?;
-        }
-        if let Some(v) = &self.aud {
-            map.serialize_entry("aud", v)?;
-        }
-        if let Some(v) = &self.exp {
-            map.serialize_entry("exp", v)?;
-        }
-        if let Some(v) = &self.nbf {
-            map.serialize_entry("nbf", v)?;
-        }
-        if let Some(v) = &self.iat {
-            map.serialize_entry("iat", v)?;
-        }
-        if let Some(v) = &self.jti {
-            map.serialize_entry("jti", v)?;
+        for claim in Claim::REGISTERED {
+            let name = claim.as_str();
+            match claim {
+                Claim::Iss => entry(map, name, self.iss.as_ref())?,
+                Claim::Sub => entry(map, name, self.sub.as_ref())?,
+                Claim::Aud => entry(map, name, self.aud.as_ref())?,
+                Claim::Exp => entry(map, name, self.exp.as_ref())?,
+                Claim::Nbf => entry(map, name, self.nbf.as_ref())?,
+                Claim::Iat => entry(map, name, self.iat.as_ref())?,
+                Claim::Jti => entry(map, name, self.jti.as_ref())?,
+                // Not in `Claim::REGISTERED`.
+                Claim::ClientId
+                | Claim::Scope
+                | Claim::Azp
+                | Claim::Act
+                | Claim::MayAct
+                | Claim::AuthTime
+                | Claim::Acr
+                | Claim::Amr
+                | Claim::Groups
+                | Claim::Roles
+                | Claim::Entitlements => {}
+            }
         }
         Ok(())
     }
 }
 
-/// Writes the extension claims, skipping any whose name a typed field already wrote.
+/// Writes `name: value` when there is a value.
+fn entry<M: SerializeMap, T: serde::Serialize + ?Sized>(
+    map: &mut M,
+    name: &'static str,
+    value: Option<&T>,
+) -> Result<(), M::Error> {
+    match value {
+        Some(v) => map.serialize_entry(name, v),
+        None => Ok(()),
+    }
+}
+
+/// Writes the extension claims, skipping any whose name the profile types (a typed
+/// field already wrote it).
 fn write_extra<M: SerializeMap>(
     map: &mut M,
     extra: &Map<String, Value>,
-    typed: &[&str],
+    profile: Profile,
 ) -> Result<(), M::Error> {
     for (k, v) in extra {
-        if !typed.contains(&k.as_str()) {
+        if !Claim::from_name(k).is_some_and(|c| c.typed_in(profile)) {
             map.serialize_entry(k, v)?;
         }
     }
     Ok(())
 }
-
-const REGISTERED_NAMES: [&str; 7] = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"];
 
 /// A generic JWT claims set: the registered claims, typed, and every other claim as JSON.
 ///
@@ -532,7 +556,18 @@ impl ClaimsSet {
             Claim::Nbf => r.nbf.is_some(),
             Claim::Iat => r.iat.is_some(),
             Claim::Jti => r.jti.is_some(),
-            other => self.extra.contains_key(other.as_str()),
+            // Not typed in a generic claims set: kept in `extra` under its name.
+            Claim::ClientId
+            | Claim::Scope
+            | Claim::Azp
+            | Claim::Act
+            | Claim::MayAct
+            | Claim::AuthTime
+            | Claim::Acr
+            | Claim::Amr
+            | Claim::Groups
+            | Claim::Roles
+            | Claim::Entitlements => self.extra.contains_key(claim.as_str()),
         }
     }
 }
@@ -541,7 +576,7 @@ impl serde::Serialize for ClaimsSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
         self.registered.write(&mut map)?;
-        write_extra(&mut map, &self.extra, &REGISTERED_NAMES)?;
+        write_extra(&mut map, &self.extra, Profile::Registered)?;
         map.end()
     }
 }
@@ -605,27 +640,6 @@ pub struct AccessTokenClaims {
     /// Every other claim, as received.
     pub extra: Map<String, Value>,
 }
-
-const ACCESS_TOKEN_NAMES: [&str; 18] = [
-    "iss",
-    "sub",
-    "aud",
-    "exp",
-    "nbf",
-    "iat",
-    "jti",
-    "client_id",
-    "scope",
-    "azp",
-    "act",
-    "may_act",
-    "auth_time",
-    "acr",
-    "amr",
-    "groups",
-    "roles",
-    "entitlements",
-];
 
 impl AccessTokenClaims {
     /// Parses with [`ParseOptions::strict`].
@@ -715,45 +729,37 @@ impl AccessTokenClaims {
 impl serde::Serialize for AccessTokenClaims {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("iss", &self.iss)?;
-        map.serialize_entry("sub", &self.sub)?;
-        map.serialize_entry("aud", &self.aud)?;
-        map.serialize_entry("exp", &self.exp)?;
-        if let Some(v) = &self.nbf {
-            map.serialize_entry("nbf", v)?;
-        }
-        map.serialize_entry("iat", &self.iat)?;
-        map.serialize_entry("jti", &self.jti)?;
-        map.serialize_entry("client_id", &self.client_id)?;
-        if let Some(v) = self.scope.as_ref().filter(|s| !s.is_empty()) {
-            map.serialize_entry("scope", v)?;
-        }
-        if let Some(v) = &self.azp {
-            map.serialize_entry("azp", v)?;
-        }
-        if let Some(v) = &self.act {
-            map.serialize_entry("act", v)?;
-        }
-        if let Some(v) = &self.may_act {
-            map.serialize_entry("may_act", v)?;
-        }
-        if let Some(v) = &self.auth_time {
-            map.serialize_entry("auth_time", v)?;
-        }
-        if let Some(v) = &self.acr {
-            map.serialize_entry("acr", v)?;
-        }
-        for (name, v) in [
-            ("amr", &self.amr),
-            ("groups", &self.groups),
-            ("roles", &self.roles),
-            ("entitlements", &self.entitlements),
-        ] {
-            if let Some(v) = v {
-                map.serialize_entry(name, v)?;
+        for &claim in Claim::ALL {
+            let name = claim.as_str();
+            match claim {
+                Claim::Iss => entry(&mut map, name, Some(&self.iss))?,
+                Claim::Sub => entry(&mut map, name, Some(&self.sub))?,
+                Claim::Aud => entry(&mut map, name, Some(&self.aud))?,
+                Claim::Exp => entry(&mut map, name, Some(&self.exp))?,
+                Claim::Nbf => entry(&mut map, name, self.nbf.as_ref())?,
+                Claim::Iat => entry(&mut map, name, Some(&self.iat))?,
+                Claim::Jti => entry(&mut map, name, Some(&self.jti))?,
+                Claim::ClientId => entry(&mut map, name, Some(&self.client_id))?,
+                // An empty scope is not written (TE-SCOPE-1).
+                Claim::Scope => {
+                    entry(
+                        &mut map,
+                        name,
+                        self.scope.as_ref().filter(|s| !s.is_empty()),
+                    )?;
+                }
+                Claim::Azp => entry(&mut map, name, self.azp.as_ref())?,
+                Claim::Act => entry(&mut map, name, self.act.as_ref())?,
+                Claim::MayAct => entry(&mut map, name, self.may_act.as_ref())?,
+                Claim::AuthTime => entry(&mut map, name, self.auth_time.as_ref())?,
+                Claim::Acr => entry(&mut map, name, self.acr.as_ref())?,
+                Claim::Amr => entry(&mut map, name, self.amr.as_ref())?,
+                Claim::Groups => entry(&mut map, name, self.groups.as_ref())?,
+                Claim::Roles => entry(&mut map, name, self.roles.as_ref())?,
+                Claim::Entitlements => entry(&mut map, name, self.entitlements.as_ref())?,
             }
         }
-        write_extra(&mut map, &self.extra, &ACCESS_TOKEN_NAMES)?;
+        write_extra(&mut map, &self.extra, Profile::AccessToken)?;
         map.end()
     }
 }
@@ -794,6 +800,37 @@ pub enum IssuerError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_claim_table_is_one_consistent_mapping() {
+        for &c in Claim::ALL {
+            assert_eq!(Claim::from_name(c.as_str()), Some(c));
+            assert_eq!(
+                c.typed_in(Profile::Registered),
+                Claim::REGISTERED.contains(&c)
+            );
+            assert!(c.typed_in(Profile::AccessToken));
+        }
+        assert_eq!(Claim::from_name("scp"), None);
+        // Serialisation follows the table order; a non-typed claim of the same name
+        // in `extra` is not written twice.
+        let mut at = AccessTokenClaims::from_json_slice(
+            br#"{"jti":"j","iat":2,"client_id":"c","sub":"s","aud":"a","exp":3,"iss":"i","tenant":"t"}"#,
+        )
+        .unwrap();
+        at.extra.insert("iss".into(), "shadow".into());
+        let out = serde_json::to_string(&at).unwrap();
+        assert_eq!(
+            out,
+            r#"{"iss":"i","sub":"s","aud":"a","exp":3,"iat":2,"jti":"j","client_id":"c","tenant":"t"}"#
+        );
+        let set = ClaimsSet::from_json_slice(br#"{"scope":"x","exp":1,"iss":"i"}"#).unwrap();
+        assert!(set.has(Claim::Scope) && set.has(Claim::Exp) && !set.has(Claim::Sub));
+        assert_eq!(
+            serde_json::to_string(&set).unwrap(),
+            r#"{"iss":"i","exp":1,"scope":"x"}"#
+        );
+    }
 
     #[test]
     fn known_values_skip_the_uri_parse_and_nothing_else() {
