@@ -4,6 +4,8 @@
 
 use libfuzzer_sys::fuzz_target;
 
+include!("../../crates/audex-jose/tests/vectors/fuzz/keys.rs");
+
 fuzz_target!(|data: &[u8]| {
-    audex_jose::fuzz::jose_compact(data);
+    audex_jose::fuzz::jose_compact(data, fuzz_keys());
 });

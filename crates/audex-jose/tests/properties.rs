@@ -13,6 +13,8 @@ use audex_jose::{Algorithm, Jwk, KeyFamily, KeySet, SigningKey, sign_jwt, verify
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
+include!("vectors/fuzz/keys.rs");
+
 /// One signing key per algorithm (RSA from the RFC 7515 A.2 key; others generated).
 fn keys() -> &'static Vec<(SigningKey, KeySet)> {
     static KEYS: OnceLock<Vec<(SigningKey, KeySet)>> = OnceLock::new();
@@ -81,7 +83,7 @@ proptest! {
         for (_, set) in keys() {
             let _ = verify_compact(&s, set);
         }
-        audex_jose::fuzz::jose_compact(s.as_bytes());
+        audex_jose::fuzz::jose_compact(s.as_bytes(), fuzz_keys());
     }
 
     // The SIMD decoder on the hot path and the `base64` crate (asked for the reason of
@@ -101,7 +103,7 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic_jwk(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
         audex_jose::fuzz::jose_jwk(&bytes);
-        audex_jose::fuzz::jose_compact(&bytes);
+        audex_jose::fuzz::jose_compact(&bytes, fuzz_keys());
     }
 
     #[test]
