@@ -101,6 +101,7 @@ fn ci() -> Result<()> {
     step("cargo deny (bans, licenses, sources)");
     deny(&root)?;
     step("cargo package (library and binary crates)");
+    clear_package_overlays();
     run(
         &root,
         "cargo",
@@ -160,6 +161,65 @@ fn bench(args: &[String]) -> Result<()> {
         cmd.extend(args.iter().map(String::as_str));
     }
     run(&root, "cargo", &cmd, &[])
+}
+
+/// `cargo package --workspace` verifies each crate against a temporary registry of the
+/// others, extracted under `$CARGO_HOME/registry/src/-<hash>/`. Cargo reuses an
+/// extraction with the same name and version, so a second run on one machine would
+/// compile against the first run's sources (a stale `audex-claims 0.1.0`), and its
+/// build cache in `target/package` would keep the stale artefacts (registry crates are
+/// fingerprinted by version, not by content). Both are removed first: the extractions of
+/// our own crates only (crates.io's are left alone) and `target/package`.
+fn clear_package_overlays() {
+    let target = project_root().join("target");
+    let _ = std::fs::remove_dir_all(target.join("package"));
+    // Verification builds into target/debug: drop the artefacts of our crates built
+    // from such a temporary registry (their dep-info names a `registry/src/-…` path).
+    let deps = target.join("debug/deps");
+    for entry in std::fs::read_dir(&deps).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(stem) = name.strip_suffix(".d").filter(|n| n.starts_with("audex_")) else {
+            continue;
+        };
+        let from_overlay =
+            std::fs::read_to_string(entry.path()).is_ok_and(|d| d.contains("/registry/src/-"));
+        let Some((krate, hash)) = stem.rsplit_once('-').filter(|_| from_overlay) else {
+            continue;
+        };
+        let _ = std::fs::remove_dir_all(
+            target
+                .join("debug/.fingerprint")
+                .join(format!("{}-{hash}", krate.replace('_', "-"))),
+        );
+        for artefact in std::fs::read_dir(&deps).into_iter().flatten().flatten() {
+            if artefact.file_name().to_string_lossy().contains(hash) {
+                let _ = std::fs::remove_file(artefact.path());
+            }
+        }
+    }
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cargo")));
+    let Some(src) = home.map(|h| h.join("registry/src")) else {
+        return;
+    };
+    let Ok(registries) = std::fs::read_dir(&src) else {
+        return;
+    };
+    for registry in registries.flatten() {
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        for krate in std::fs::read_dir(registry.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            if krate.file_name().to_string_lossy().starts_with("audex-") {
+                let _ = std::fs::remove_dir_all(krate.path());
+            }
+        }
+    }
 }
 
 /// Version of cargo-deny the project installs into `.tools/`.

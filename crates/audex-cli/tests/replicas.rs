@@ -565,3 +565,128 @@ async fn a_key_rotation_rolled_through_two_replicas_fails_no_token_in_flight() {
         }
     }
 }
+
+// conformance: OPS-1
+/// Policy reload on two replicas under load: SIGHUP to both `audex serve` processes
+/// ten times while requests (client_secret exchanges and fresh `private_key_jwt`
+/// assertions through Redis) go to both; then a broken file. No request fails, both
+/// realms are seen (their lifetimes differ), and the broken file changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_reload_on_two_replicas_under_load_fails_no_request() {
+    let redis = Redis::start();
+    let url = redis.url();
+    let dir = tempfile::tempdir().unwrap();
+    let (server_pem, signer) = keygen(dir.path(), "server.pem");
+    let (_, client_key) = keygen(dir.path(), "client.pem");
+    let policy = realm_file(dir.path(), &client_key);
+    let first = std::fs::read_to_string(&policy).unwrap();
+    let second = first.replace("default_lifetime_secs = 300", "default_lifetime_secs = 240");
+    assert_ne!(first, second);
+    let r = [
+        Replica::start(free_port(), &policy, &[&server_pem], Some(&url)),
+        Replica::start(free_port(), &policy, &[&server_pem], Some(&url)),
+    ];
+    let pids: Vec<u32> = r.iter().map(|x| x.child.as_ref().unwrap().id()).collect();
+    let subject = mint(&signer, ISSUER, json!({"jti": "hup-subject"}));
+    let subject_k = mint(&signer, ISSUER, json!({"aud": "service-k", "jti": "hup-k"}));
+    let reloads = {
+        let policy = policy.clone();
+        let (first, second) = (first.clone(), second.clone());
+        std::thread::spawn(move || {
+            let hup = |pids: &[u32]| {
+                for pid in pids {
+                    let ok = Command::new("kill")
+                        .args(["-HUP", &pid.to_string()])
+                        .status()
+                        .unwrap()
+                        .success();
+                    assert!(ok, "kill -HUP {pid}");
+                }
+            };
+            for i in 0..10 {
+                std::thread::sleep(Duration::from_millis(150));
+                std::fs::write(&policy, if i % 2 == 0 { &second } else { &first }).unwrap();
+                hup(&pids);
+            }
+            // A broken file: refused, the realm in place keeps serving.
+            std::thread::sleep(Duration::from_millis(150));
+            std::fs::write(
+                &policy,
+                "issuer = \"x\"\n[[exchange]]\nclient = \"ghost\"\n",
+            )
+            .unwrap();
+            hup(&pids);
+            std::thread::sleep(Duration::from_millis(300));
+        })
+    };
+    let started = Instant::now();
+    let mut n = 0usize;
+    let mut lifetimes = std::collections::BTreeSet::new();
+    let mut failures = Vec::new();
+    while started.elapsed() < Duration::from_millis(2300) {
+        let replica = &r[n % 2];
+        let (s, _, body) = if n % 3 == 2 {
+            let a = assertion(&client_key, ISSUER, &format!("hup-{n}"));
+            let form = form(&[
+                ("grant_type", TE),
+                ("subject_token", &subject_k),
+                ("subject_token_type", AT),
+                ("audience", "service-c"),
+                ("client_assertion_type", JWT_BEARER),
+                ("client_assertion", &a),
+            ]);
+            post(replica, "/token", form, None).await
+        } else {
+            let form = form(&[
+                ("grant_type", TE),
+                ("subject_token", &subject),
+                ("subject_token_type", AT),
+                ("audience", "service-c"),
+            ]);
+            post(
+                replica,
+                "/token",
+                form,
+                Some(("service-b", "service-b-secret")),
+            )
+            .await
+        };
+        if s == 200 {
+            if let Some(e) = body["expires_in"].as_u64() {
+                lifetimes.insert(e.div_ceil(10) * 10);
+            }
+        } else {
+            failures.push((n, s, body));
+        }
+        n += 1;
+    }
+    reloads.join().unwrap();
+    assert!(n > 60, "only {n} requests");
+    assert!(
+        failures.is_empty(),
+        "{} of {n} failed: {:?}",
+        failures.len(),
+        failures.first()
+    );
+    assert!(
+        lifetimes.contains(&300) && lifetimes.contains(&240),
+        "both realms served: {lifetimes:?}"
+    );
+    // After the broken file, both replicas still serve (the last good realm).
+    for replica in &r {
+        let form = form(&[
+            ("grant_type", TE),
+            ("subject_token", &subject),
+            ("subject_token_type", AT),
+            ("audience", "service-c"),
+        ]);
+        let (s, _, body) = post(
+            replica,
+            "/token",
+            form,
+            Some(("service-b", "service-b-secret")),
+        )
+        .await;
+        assert_eq!(s, 200, "{body}");
+    }
+}
