@@ -11,6 +11,7 @@ use audex_claims::json::{JsonLimits, parse_object};
 /// `server_error` / `temporarily_unavailable` of RFC 6749 §4.1.2.1); other codes are
 /// preserved, validated.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ErrorCode {
     /// `invalid_request`
     InvalidRequest,
@@ -54,6 +55,7 @@ const MAX_ERROR_CODE: usize = 128;
 
 /// Why an error code was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum InvalidErrorCode {
     /// Empty, too long, or a character outside %x20-21 / %x23-5B / %x5D-7E.
     #[error("error code must be 1 to 128 characters of %x20-21 / %x23-5B / %x5D-7E")]

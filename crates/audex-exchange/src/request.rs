@@ -449,6 +449,7 @@ impl ClientCredentialsRequest {
 
 /// The grant of a decoded token request.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum Grant {
     /// RFC 8693 token exchange.
     TokenExchange(TokenExchangeRequest),

@@ -13,6 +13,7 @@ use std::fmt;
 /// assert!("access_token".parse::<TokenType>().is_err()); // not a URI
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TokenType {
     /// `urn:ietf:params:oauth:token-type:access_token`
     AccessToken,
@@ -126,6 +127,7 @@ impl TokenType {
 
 /// Why a token type value was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum InvalidTokenType {
     /// Not an absolute URI (RFC 8693 §3).
     #[error("token type must be an absolute URI")]
@@ -159,6 +161,7 @@ impl serde::Serialize for TokenType {
 /// `N_A` when the issued token is not an access token, or another registered type.
 /// Compared case-insensitively when read, as RFC 6749 §5.1 asks.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AccessTokenType {
     /// `Bearer` (RFC 6750).
     Bearer,

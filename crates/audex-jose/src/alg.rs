@@ -8,6 +8,7 @@ use std::fmt;
 /// the verify path (JWS-ALG-1). Names outside this list, including `ES512` and
 /// `ES256K`, are an [`UnsupportedAlgorithm`] error, never a panic (JWS-ALG-2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Algorithm {
     /// HMAC with SHA-256.
     HS256,
@@ -37,6 +38,7 @@ pub enum Algorithm {
 
 /// The key family an algorithm needs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum KeyFamily {
     /// A shared secret (`kty: oct`).
     Hmac,

@@ -40,6 +40,7 @@ pub enum ClientKind {
 /// How a client authenticates (checked by the server, described here).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum ClientAuth {
     /// `client_secret_basic` / `client_secret_post`; the secret is stored as its
     /// SHA-256, hex-encoded, and compared in constant time by the server.
@@ -59,6 +60,7 @@ pub enum ClientAuth {
 /// A grant a client may use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum GrantKind {
     /// `client_credentials`
     ClientCredentials,
@@ -255,6 +257,7 @@ pub struct ExchangePermission {
 
 /// How a trusted issuer's subjects are named in tokens this realm issues.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SubjectMapping {
     /// `sub` becomes the prefix followed by the foreign `sub` (the default way, and
     /// required unless keeping is written explicitly).

@@ -129,6 +129,17 @@ async fn token_inner(state: &ServerState, headers: &HeaderMap, body: Body) -> Ou
     let grant_name = match &request.grant {
         Grant::TokenExchange(_) => "token_exchange",
         Grant::ClientCredentials(_) => "client_credentials",
+        // A grant a newer audex-exchange decodes but this server does not serve.
+        _ => {
+            return (
+                Err(OAuthError::new(
+                    ErrorCode::UnsupportedGrantType,
+                    "this server does not support that grant_type",
+                )),
+                "unknown",
+                "request",
+            );
+        }
     };
     let now = now();
     let caller = match auth::authenticate(state, &snap, headers, &request.client, now).await {
@@ -144,6 +155,10 @@ async fn token_inner(state: &ServerState, headers: &HeaderMap, body: Body) -> Ou
         Grant::ClientCredentials(cc) => Ok((
             snap.realm.decide_client_credentials(requester, cc, now),
             cc.scope.clone(),
+        )),
+        _ => Err(OAuthError::new(
+            ErrorCode::UnsupportedGrantType,
+            "this server does not support that grant_type",
         )),
     };
     let (decision, requested_scope) = match decided {

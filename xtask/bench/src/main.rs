@@ -197,6 +197,7 @@ fn jwt_alg(alg: Algorithm) -> jsonwebtoken::Algorithm {
         Algorithm::ES256 => J::ES256,
         Algorithm::ES384 => J::ES384,
         Algorithm::EdDSA => J::EdDSA,
+        _ => panic!("no jsonwebtoken algorithm for {alg}"),
     }
 }
 
@@ -385,6 +386,7 @@ fn jwt_simple_verify(alg: Algorithm, k: &Keys, token: &str) -> Option<Box<dyn Fn
         Algorithm::ES256 => asym!(ES256KeyPair),
         Algorithm::ES384 => asym!(ES384KeyPair),
         Algorithm::EdDSA => asym!(Ed25519KeyPair),
+        _ => return None,
     })
 }
 
@@ -430,6 +432,7 @@ fn jwt_simple_sign(alg: Algorithm, k: &Keys, c: &Typical) -> Option<Box<dyn Fn()
         Algorithm::ES256 => asym!(ES256KeyPair),
         Algorithm::ES384 => asym!(ES384KeyPair),
         Algorithm::EdDSA => asym!(Ed25519KeyPair),
+        _ => return None,
     })
 }
 
@@ -462,6 +465,7 @@ fn jsonwebtoken_keys(
             EncodingKey::from_ed_pem(&k.pem).ok()?,
             DecodingKey::from_ed_components(&s("x")).ok()?,
         ),
+        _ => return None,
     })
 }
 
