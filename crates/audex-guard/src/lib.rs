@@ -14,7 +14,9 @@ use axum::response::{IntoResponse, Response};
 
 use audex_claims::{AccessTokenClaims, NumericDate, Scope, StringOrUri};
 use audex_client::JwksCache;
-use audex_jose::{AccessToken, KeySet, Validation, Verified, VerifyError};
+use audex_jose::{
+    AccessToken, JwsOptions, KeySet, UnverifiedJws, Validation, Verified, VerifyError,
+};
 
 /// Where the guard's verification keys come from.
 #[derive(Clone, Debug)]
@@ -226,12 +228,15 @@ impl Guard {
                 .verify(token, keys, now)
                 .map_err(Refusal::Token),
             KeySource::Jwks(cache) => {
+                // Parsed once: its kid picks the keys, and the same parse is verified.
+                let jws = UnverifiedJws::parse(token, &JwsOptions::default())
+                    .map_err(|e| Refusal::Token(VerifyError::Malformed(e)))?;
                 let keys = cache
-                    .keys_for_token(token)
+                    .keys_for_kid(jws.header().kid.as_deref())
                     .await
                     .map_err(|e| Refusal::Keys(e.to_string()))?;
                 c.validation
-                    .verify(token, &keys, now)
+                    .verify_parsed(jws, &keys, now)
                     .map_err(Refusal::Token)
             }
         }

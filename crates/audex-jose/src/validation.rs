@@ -12,7 +12,8 @@ use audex_claims::{
 use crate::alg::Algorithm;
 use crate::jwk::KeySet;
 use crate::jws::{
-    AssertionError, DEFAULT_MAX_TOKEN_BYTES, Header, JwsOptions, UnverifiedJws, VerifyError,
+    AssertionError, CritError, DEFAULT_MAX_TOKEN_BYTES, Header, JwsError, JwsOptions,
+    UnverifiedJws, VerifyError,
 };
 
 /// The `typ` of an RFC 9068 access token.
@@ -286,6 +287,80 @@ impl<P> Validation<P> {
     where
         P: Profile + Sized,
     {
+        let opts = JwsOptions {
+            max_token_bytes: self.max_token_bytes,
+            understood_crit: &self.understood_crit,
+        };
+        self.verify_jws(UnverifiedJws::parse(token, &opts)?, keys, now)
+    }
+
+    /// Verifies a token that was already parsed (by a caller that had to look at its
+    /// header or unverified issuer to pick the key set), without parsing it again.
+    /// Everything [`Self`]'s `verify` checks is checked, including this validation's
+    /// size limit and `crit` extensions, whatever options the token was parsed with.
+    ///
+    /// ```
+    /// use audex_jose::{Algorithm, JwsOptions, KeySet, NumericDate, SigningKey, StringOrUri,
+    ///                  UnverifiedJws, Validation};
+    /// use audex_jose::claims::AccessTokenClaims;
+    ///
+    /// let iss = StringOrUri::new("https://sts.example")?;
+    /// let key = SigningKey::generate(Algorithm::ES256)?.0;
+    /// let keys = KeySet::new(vec![key.verifying_key()?]).for_issuer(iss.clone());
+    /// let claims = AccessTokenClaims::from_json_slice(br#"{"iss":"https://sts.example",
+    ///     "sub":"alice","aud":"api","client_id":"c","exp":1900000600,"iat":1900000000,
+    ///     "jti":"j"}"#)?;
+    /// let token = audex_jose::sign_access_token(&claims, &key)?;
+    ///
+    /// let jws = UnverifiedJws::parse(&token, &JwsOptions::default())?;
+    /// assert_eq!(jws.unverified_issuer().as_deref(), Some("https://sts.example"));
+    /// let now = NumericDate::from_secs(1_900_000_100)?;
+    /// let v = Validation::access_token(iss, StringOrUri::new("api")?)
+    ///     .verify_parsed(jws, &keys, now)?;
+    /// assert_eq!(v.claims().sub.as_str(), "alice");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn verify_parsed(
+        &self,
+        jws: UnverifiedJws<'_>,
+        keys: &KeySet,
+        now: NumericDate,
+    ) -> Result<Verified<P::Claims>, VerifyError>
+    where
+        P: Profile + Sized,
+    {
+        let len = jws.token_len();
+        if len > self.max_token_bytes {
+            return Err(JwsError::TooLarge {
+                len,
+                limit: self.max_token_bytes,
+            }
+            .into());
+        }
+        if let Some(name) = jws
+            .header()
+            .crit
+            .iter()
+            .flatten()
+            .find(|c| !self.understood_crit.contains(&c.as_str()))
+        {
+            return Err(JwsError::Crit(CritError::NotUnderstood {
+                name: audex_claims::json::Truncated(name).to_string(),
+            })
+            .into());
+        }
+        self.verify_jws(jws, keys, now)
+    }
+
+    fn verify_jws(
+        &self,
+        jws: UnverifiedJws<'_>,
+        keys: &KeySet,
+        now: NumericDate,
+    ) -> Result<Verified<P::Claims>, VerifyError>
+    where
+        P: Profile + Sized,
+    {
         // BCP-ISS-1: a bound key set must belong to an accepted issuer, and a
         // validation accepting several issuers must be handed a bound set, or one
         // issuer's key could vouch for another issuer's token.
@@ -298,11 +373,6 @@ impl<P> Validation<P> {
             None if self.issuers.len() > 1 => return Err(VerifyError::UnboundKeySet),
             _ => {}
         }
-        let opts = JwsOptions {
-            max_token_bytes: self.max_token_bytes,
-            understood_crit: &self.understood_crit,
-        };
-        let jws = UnverifiedJws::parse(token, &opts)?;
         let alg = jws.header().alg;
         if self.algorithms.as_ref().is_some_and(|a| !a.contains(&alg)) {
             return Err(VerifyError::AlgorithmNotAllowed(alg));

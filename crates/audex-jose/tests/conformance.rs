@@ -1190,3 +1190,65 @@ fn base64_std(bytes: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
+
+// conformance: JWS-CRIT-1, BCP-SIZE-1
+/// A token parsed once (to read its header or unverified issuer) is verified without
+/// a second parse, and the validation's own limits still apply whatever options it
+/// was parsed with: a looser parse cannot smuggle a size or a `crit` extension past a
+/// stricter validation.
+#[test]
+fn verify_parsed_applies_the_validations_own_limits() {
+    let k = es256();
+    let keys = keys_of(&k).for_issuer(sou(ISS));
+    let token = signed_at(&at_claims(), &k, Some("at+jwt"));
+    let jws = UnverifiedJws::parse(&token, &JwsOptions::default()).unwrap();
+    assert_eq!(jws.token_len(), token.len());
+    assert_eq!(jws.unverified_issuer().as_deref(), Some(ISS));
+    let parsed = at_validation().verify_parsed(jws, &keys, now()).unwrap();
+    let direct = at_validation().verify(&token, &keys, now()).unwrap();
+    assert_eq!(parsed.claims(), direct.claims());
+
+    // Parsed with a large limit, verified by a validation with a small one.
+    let big = UnverifiedJws::parse(
+        &token,
+        &JwsOptions {
+            max_token_bytes: 1 << 20,
+            ..JwsOptions::default()
+        },
+    )
+    .unwrap();
+    assert!(matches!(
+        at_validation()
+            .max_token_bytes(100)
+            .verify_parsed(big, &keys, now()),
+        Err(VerifyError::Malformed(JwsError::TooLarge {
+            limit: 100,
+            ..
+        }))
+    ));
+
+    // Parsed by a caller that understands `exp` in crit; the validation does not.
+    let crit_token = sign_raw_header(
+        &json!({"alg": "ES256", "typ": "at+jwt", "kid": "k1", "crit": ["exp"], "exp": 5}),
+        &at_claims(),
+        &k,
+    );
+    let lenient = JwsOptions {
+        understood_crit: &["exp"],
+        ..JwsOptions::default()
+    };
+    let jws = UnverifiedJws::parse(&crit_token, &lenient).unwrap();
+    assert!(matches!(
+        at_validation().verify_parsed(jws, &keys, now()),
+        Err(VerifyError::Malformed(JwsError::Crit(
+            CritError::NotUnderstood { .. }
+        )))
+    ));
+    let jws = UnverifiedJws::parse(&crit_token, &lenient).unwrap();
+    assert!(
+        at_validation()
+            .understand_crit("exp")
+            .verify_parsed(jws, &keys, now())
+            .is_ok()
+    );
+}

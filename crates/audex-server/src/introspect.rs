@@ -48,12 +48,11 @@ fn own_token(
     token: &str,
     now: NumericDate,
 ) -> Option<Verified<SubjectTokenClaims>> {
-    let iss = UnverifiedJws::parse(token, &JwsOptions::default())
-        .ok()?
-        .unverified_issuer()?;
+    let jws = UnverifiedJws::parse(token, &JwsOptions::default()).ok()?;
+    let iss = jws.unverified_issuer()?;
     let verifier = snap.issuers.get(&iss).filter(|v| v.own)?;
     match &verifier.keys {
-        IssuerKeys::Static(keys) => verifier.validation.verify(token, keys, now).ok(),
+        IssuerKeys::Static(keys) => verifier.validation.verify_parsed(jws, keys, now).ok(),
         IssuerKeys::Fetched(_) => None,
     }
 }

@@ -268,8 +268,12 @@ pub(crate) async fn verify_exchange_token(
     now: NumericDate,
 ) -> Result<Verified<SubjectTokenClaims>, OAuthError> {
     let rejected = |why: String| OAuthError::invalid_request(format!("{which} rejected: {why}"));
-    let iss = UnverifiedJws::parse(token, &JwsOptions::default())
-        .map_err(|e| rejected(e.to_string()))?
+    // Parsed once: the unverified issuer picks the keys, the kid picks within them,
+    // and the same parse is verified (`verify_parsed` re-applies the validation's own
+    // size and `crit` limits).
+    let jws =
+        UnverifiedJws::parse(token, &JwsOptions::default()).map_err(|e| rejected(e.to_string()))?;
+    let iss = jws
         .unverified_issuer()
         .ok_or_else(|| rejected("no iss claim".into()))?;
     let Some(verifier) = snap.issuers.get(&iss) else {
@@ -282,19 +286,22 @@ pub(crate) async fn verify_exchange_token(
     let keys = match &verifier.keys {
         IssuerKeys::Static(k) => k,
         IssuerKeys::Fetched(cache) => {
-            fetched = cache.keys_for_token(token).await.map_err(|e| {
-                tracing::warn!(issuer = %Truncated(&iss), error = %e, "trusted issuer's JWKS unavailable");
-                rejected(format!(
-                    "the keys of trusted issuer \"{}\" are unavailable",
-                    Truncated(&iss)
-                ))
-            })?;
+            fetched = cache
+                .keys_for_kid(jws.header().kid.as_deref())
+                .await
+                .map_err(|e| {
+                    tracing::warn!(issuer = %Truncated(&iss), error = %e, "trusted issuer's JWKS unavailable");
+                    rejected(format!(
+                        "the keys of trusted issuer \"{}\" are unavailable",
+                        Truncated(&iss)
+                    ))
+                })?;
             &*fetched
         }
     };
     let verified = verifier
         .validation
-        .verify(token, keys, now)
+        .verify_parsed(jws, keys, now)
         .map_err(|e| rejected(e.to_string()))?;
     let own = verifier.own;
     if own {

@@ -154,13 +154,27 @@ impl<'a> UnverifiedJws<'a> {
     /// pick keys under one name and claim another. `None` when the payload is not a
     /// JSON object with a string `iss`.
     pub fn unverified_issuer(&self) -> Option<String> {
-        let obj =
-            audex_claims::json::parse_object(&self.payload, audex_claims::JsonLimits::default())
-                .ok()?;
-        match obj.get("iss") {
-            Some(serde_json::Value::String(s)) => Some(s.clone()),
-            _ => None,
-        }
+        // The strict walker, keeping only `iss`: no map of the whole payload is built.
+        let mut iss = None;
+        let walked = audex_claims::json::for_each_member(
+            &self.payload,
+            audex_claims::JsonLimits::default(),
+            |name, member| {
+                if name == "iss" {
+                    iss = match member {
+                        audex_claims::json::Member::Str(s) => Some(s.into_owned()),
+                        audex_claims::json::Member::Other(_) => None,
+                    };
+                }
+                Ok::<(), audex_claims::JsonError>(())
+            },
+        );
+        walked.ok().and(iss)
+    }
+
+    /// The length of the compact serialisation, in bytes.
+    pub fn token_len(&self) -> usize {
+        self.signing_input.len() + 1 + self.signature.len()
     }
 
     /// Verifies the signature with `key`. The header `alg` must equal the key's
