@@ -59,21 +59,10 @@ fn healthz(addr: &str) -> bool {
 
 /// The ring crypto bound (`audex-bench floor`), pinned to core 0; its output.
 fn floor(root: &std::path::Path) -> Result<String> {
+    let mut args = vec!["-c", "0", "cargo"];
+    args.extend(util::bench_crate_args("audex-bench", &["floor"]));
     let out = Command::new("taskset")
-        .args([
-            "-c",
-            "0",
-            "cargo",
-            "run",
-            "--release",
-            "--quiet",
-            "--manifest-path",
-            "xtask/bench/Cargo.toml",
-            "--bin",
-            "audex-bench",
-            "--",
-            "floor",
-        ])
+        .args(&args)
         .current_dir(root)
         .output()
         .map_err(|e| e.to_string())?;
@@ -216,32 +205,6 @@ fn exchange_body(token: &str) -> String {
     )
 }
 
-fn mint_subject(exe: &str, key: &str, issuer: &str) -> Result<String> {
-    util::output(
-        exe,
-        &[
-            "token",
-            "mint",
-            "--key",
-            key,
-            "--iss",
-            issuer,
-            "--sub",
-            "alice",
-            "--aud",
-            "service-b",
-            "--client-id",
-            "client-a",
-            "--scope",
-            "orders:read orders:write",
-            "--ttl",
-            "3600",
-        ],
-    )
-    .map(|t| t.trim().to_owned())
-    .ok_or_else(|| "token mint failed".to_owned())
-}
-
 fn build_release() -> Result<String> {
     let root = project_root();
     util::run(
@@ -281,7 +244,7 @@ fn run_single() -> Result<()> {
         let pid = child.id();
         let key = util::demo_key_from_banner(&mut child)?;
         let issuer = format!("http://{addr}");
-        let token = mint_subject(&exe, &key, &issuer)?;
+        let token = util::mint_subject(&exe, &key, &issuer)?;
         let script = root.join("target/bench-sts.lua");
         static_script(&script, &exchange_body(&token), Some(SERVICE_B_BASIC))?;
         let idle = rss_kib(pid);
@@ -473,20 +436,10 @@ fn run_replicas() -> Result<()> {
     util::output(&exe, &["keygen", "--alg", "ES256", "--out", &key]).ok_or("keygen failed")?;
     let files = [path("a1.txt"), path("a2.txt"), path("a3.txt")];
     let count = ASSERTIONS_PER_FILE.to_string();
-    let mut gen_args = vec![
-        "run",
-        "--release",
-        "--quiet",
-        "--manifest-path",
-        "xtask/bench/Cargo.toml",
-        "--bin",
+    let mut gen_args = util::bench_crate_args(
         "audex-bench",
-        "--",
-        "assertions",
-        BENCH_ISSUER,
-        "service-k",
-        &count,
-    ];
+        &["assertions", BENCH_ISSUER, "service-k", &count],
+    );
     gen_args.extend(files.iter().map(String::as_str));
     let gen_out = Command::new("cargo")
         .args(&gen_args)
@@ -507,7 +460,7 @@ fn run_replicas() -> Result<()> {
     );
     let policy = path("realm.toml");
     std::fs::write(&policy, realm).map_err(|e| e.to_string())?;
-    let subject = mint_subject(&exe, &key, BENCH_ISSUER)?;
+    let subject = util::mint_subject(&exe, &key, BENCH_ISSUER)?;
     let exchange_script = dir.join("exchange.lua");
     static_script(
         &exchange_script,

@@ -162,26 +162,7 @@ fn sts_round(root: &Path, dir: &Path, python: &str) -> Result<BTreeMap<String, S
         .map_err(|e| format!("cannot start audex serve: {e}"))?;
     let result = (|| {
         let key = util::demo_key_from_banner(&mut child)?;
-        let subject = capture(
-            root,
-            &exe,
-            &[
-                "token",
-                "mint",
-                "--key",
-                &key,
-                "--iss",
-                &issuer,
-                "--sub",
-                "alice",
-                "--aud",
-                "service-b",
-                "--client-id",
-                "client-a",
-                "--scope",
-                "orders:read orders:write",
-            ],
-        )?;
+        let subject = util::mint_subject(&exe, &key, &issuer)?;
         let mut out = json_object(&capture(
             dir,
             python,

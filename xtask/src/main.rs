@@ -143,23 +143,15 @@ fn bench(args: &[String]) -> Result<()> {
         return bench_sts::run_guard();
     }
     let root = project_root();
-    let mut cmd: Vec<&str> = vec![
-        "run",
-        "--release",
-        "--quiet",
-        "--manifest-path",
-        "xtask/bench/Cargo.toml",
-        "--bin",
-    ];
-    if args.first().is_some_and(|a| a == "stages") {
-        cmd.push("stages");
+    let cmd: Vec<&str> = if args.first().is_some_and(|a| a == "stages") {
+        util::bench_crate_args("stages", &[])
     } else {
-        cmd.extend(["audex-bench", "--"]);
-        if args.is_empty() {
-            cmd.push("jose");
+        let mut rest: Vec<&str> = args.iter().map(String::as_str).collect();
+        if rest.is_empty() {
+            rest.push("jose");
         }
-        cmd.extend(args.iter().map(String::as_str));
-    }
+        util::bench_crate_args("audex-bench", &rest)
+    };
     run(&root, "cargo", &cmd, &[])
 }
 

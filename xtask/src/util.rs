@@ -63,3 +63,48 @@ pub(crate) fn demo_key_from_banner(child: &mut std::process::Child) -> Result<St
     }
     key.ok_or_else(|| "the banner names no demo key".to_owned())
 }
+
+/// The arguments of `cargo` that run binary `bin` of the benchmark crate (its own
+/// workspace, release build) with `args`.
+pub(crate) fn bench_crate_args<'a>(bin: &'a str, args: &[&'a str]) -> Vec<&'a str> {
+    let mut all = vec![
+        "run",
+        "--release",
+        "--quiet",
+        "--manifest-path",
+        "xtask/bench/Cargo.toml",
+        "--bin",
+        bin,
+        "--",
+    ];
+    all.extend_from_slice(args);
+    all
+}
+
+/// A subject token for the A → B → C story: Alice's token for `service-b`, from
+/// `client-a`, minted by `audex token mint` with `key` as `issuer`.
+pub(crate) fn mint_subject(exe: &str, key: &str, issuer: &str) -> Result<String> {
+    output(
+        exe,
+        &[
+            "token",
+            "mint",
+            "--key",
+            key,
+            "--iss",
+            issuer,
+            "--sub",
+            "alice",
+            "--aud",
+            "service-b",
+            "--client-id",
+            "client-a",
+            "--scope",
+            "orders:read orders:write",
+            "--ttl",
+            "3600",
+        ],
+    )
+    .map(|t| t.trim().to_owned())
+    .ok_or_else(|| "audex token mint failed".to_owned())
+}
