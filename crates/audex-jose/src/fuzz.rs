@@ -23,6 +23,11 @@ pub fn jose_compact(data: &[u8], keys: &KeySet) {
     let iss = StringOrUri::new_lenient("https://issuer.example");
     let aud = StringOrUri::new_lenient("api");
     let _ = Validation::access_token(iss.clone(), aud.clone()).verify(token, keys, now);
+    // The server's path: parse once, read the unverified issuer, verify the same parse.
+    if let Ok(jws) = crate::UnverifiedJws::parse(token, &crate::JwsOptions::default()) {
+        let _ = jws.unverified_issuer();
+        let _ = Validation::subject_token(iss.clone()).verify_parsed(jws, keys, now);
+    }
     let _ = Validation::client_assertion(iss.clone(), "portal").verify(token, keys, now);
     let _ = Validation::jwt()
         .issuer(iss)
