@@ -62,6 +62,11 @@ pub(crate) struct ExplainArgs {
     /// Decide as of this instant (Unix seconds) instead of now.
     #[arg(long)]
     now: Option<u64>,
+    /// One JSON object instead of the text trace: `granted`, `deciding_rule`,
+    /// `denial` (a stable reason name), `error`, `error_description`, `steps` and, when
+    /// granted, `plan`.
+    #[arg(long)]
+    json: bool,
 }
 
 fn load(file: &PathBuf) -> Result<Realm, Failure> {
@@ -148,17 +153,54 @@ fn explain(a: &ExplainArgs) -> CmdResult {
         request: &req,
         now,
     });
-    print!(
-        "{}",
-        audex_claims::json::Escaped(&d.to_string())
-            .to_string()
-            .replace("\\u{a}", "\n")
-    );
+    if a.json {
+        println!("{}", explain_json(&d));
+    } else {
+        print!(
+            "{}",
+            audex_claims::json::Escaped(&d.to_string())
+                .to_string()
+                .replace("\\u{a}", "\n")
+        );
+    }
     if d.is_granted() {
         Ok(())
     } else {
         Err(Failure::verdict("denied"))
     }
+}
+
+/// The decision as one JSON object (stable names: rule names, denial kinds, RFC codes).
+fn explain_json(d: &audex_policy::Decision) -> serde_json::Value {
+    let steps: Vec<serde_json::Value> = d
+        .steps()
+        .iter()
+        .map(|s| serde_json::json!({"rule": s.rule.name(), "passed": s.passed, "detail": &*s.detail}))
+        .collect();
+    let mut out = serde_json::json!({
+        "granted": d.is_granted(),
+        "deciding_rule": d.deciding_rule().map(audex_policy::Rule::name),
+        "denial": d.denial().map(audex_policy::Denial::kind),
+        "steps": steps,
+    });
+    match d.outcome() {
+        Ok(plan) => {
+            out["plan"] = serde_json::json!({
+                "sub": plan.sub.as_str(),
+                "aud": plan.aud.iter().map(|a| a.as_str()).collect::<Vec<_>>(),
+                "scope": plan.scope.to_string(),
+                "iat": plan.iat.secs(),
+                "exp": plan.exp.secs(),
+                "act": plan.act.as_ref().map(audex_claims::Actor::to_json),
+                "refresh_token": plan.refresh_token,
+            });
+        }
+        Err(r) => {
+            out["error"] = r.error_code().as_str().into();
+            out["error_description"] = r.to_string().into();
+        }
+    }
+    out
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

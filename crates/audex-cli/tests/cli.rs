@@ -637,6 +637,43 @@ fn policy_graph_and_explain() {
         "{}",
         text(&o.stdout)
     );
+    // --json: one object with stable names, for scripts and audits.
+    let explain_json = |audience: &str| {
+        let o = audex(&[
+            "policy",
+            "explain",
+            "--json",
+            "--policy",
+            realm,
+            "--jwks",
+            &jwks,
+            "--client",
+            "service-b",
+            "--subject-token",
+            &subject,
+            "--audience",
+            audience,
+        ]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        (code(&o), v)
+    };
+    let (c, v) = explain_json("hr-api");
+    assert_eq!(c, 1);
+    assert_eq!(v["granted"], false);
+    assert_eq!(v["deciding_rule"], "targets");
+    assert_eq!(v["denial"], "target-not-permitted");
+    assert_eq!(v["error"], "invalid_target");
+    assert!(v.get("plan").is_none());
+    assert_eq!(
+        v["steps"].as_array().unwrap().last().unwrap()["passed"],
+        false
+    );
+    let (c, v) = explain_json("service-c");
+    assert_eq!(c, 0);
+    assert_eq!(v["granted"], true);
+    assert_eq!(v["denial"], serde_json::Value::Null);
+    assert_eq!(v["plan"]["aud"], serde_json::json!(["service-c"]));
+    assert_eq!(v["plan"]["sub"], "alice");
 }
 
 /// Starts `audex serve` with extra arguments on a free port and waits for the banner.

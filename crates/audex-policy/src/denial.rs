@@ -265,6 +265,46 @@ pub enum Denial {
 }
 
 impl Denial {
+    /// A stable kebab-case name of the reason, for logs, metrics and JSON output
+    /// (the text of [`Denial`]'s `Display` is for people and may change).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::UnknownClient { .. } => "unknown-client",
+            Self::NotAuthenticated { .. } => "not-authenticated",
+            Self::PublicClientCredentials { .. } => "public-client-credentials",
+            Self::PublicExchange { .. } => "public-exchange",
+            Self::GrantNotAllowed { .. } => "grant-not-allowed",
+            Self::NoExchangePermission { .. } => "no-exchange-permission",
+            Self::KeysNotBound { .. } => "keys-not-bound",
+            Self::UnknownIssuer { .. } => "unknown-issuer",
+            Self::NotAnAcceptedAudience { .. } => "not-an-accepted-audience",
+            Self::UntrustedPresenter { .. } => "untrusted-presenter",
+            Self::NotIssuedToRequester { .. } => "not-issued-to-requester",
+            Self::InvalidQualifiedSubject { .. } => "invalid-qualified-subject",
+            Self::ChainingNotAllowed { .. } => "chaining-not-allowed",
+            Self::DelegationNotAllowed { .. } => "delegation-not-allowed",
+            Self::ImpersonationNotAllowed { .. } => "impersonation-not-allowed",
+            Self::LoopInSubjectChain { .. } => "loop-in-subject-chain",
+            Self::ActorCarriesAct => "actor-carries-act",
+            Self::ActorNotOwn { .. } => "actor-not-own",
+            Self::MayAct(MayActMismatch::NamesNobody) => "may-act-names-nobody",
+            Self::MayAct(MayActMismatch::Sub { .. }) => "may-act-sub",
+            Self::MayAct(MayActMismatch::Iss { .. }) => "may-act-iss",
+            Self::MayAct(MayActMismatch::ClientId { .. }) => "may-act-client-id",
+            Self::MayAct(MayActMismatch::Member { .. }) => "may-act-member",
+            Self::ActorAlreadyInChain { .. } => "actor-already-in-chain",
+            Self::ActDepth { .. } => "act-depth",
+            Self::UnsupportedTokenType { .. } => "unsupported-token-type",
+            Self::UnregisteredTarget { .. } => "unregistered-target",
+            Self::TargetNotPermitted { .. } => "target-not-permitted",
+            Self::NoExchangeTargets { .. } => "no-exchange-targets",
+            Self::AmbiguousTarget { .. } => "ambiguous-target",
+            Self::NoAudience { .. } => "no-audience",
+            Self::ScopeNotGrantable { .. } => "scope-not-grantable",
+            Self::Expired { .. } => "expired",
+        }
+    }
+
     /// The wire rejection (its RFC error code and `error_description`).
     pub fn rejection(&self) -> Rejection {
         let reason = self.to_string();

@@ -211,6 +211,7 @@ fn log_decision(caller: &Caller, grant: &str, decision: &Decision) {
         grant,
         granted = decision.is_granted(),
         rules = %trace.join(" "),
+        denial = decision.denial().map_or("", audex_policy::Denial::kind),
         reason = %Truncated(detail),
         "token request decided"
     );
