@@ -177,30 +177,38 @@ fn explain_json(d: &audex_policy::Decision) -> serde_json::Value {
         .iter()
         .map(|s| serde_json::json!({"rule": s.rule.name(), "passed": s.passed, "detail": &*s.detail}))
         .collect();
-    let mut out = serde_json::json!({
-        "granted": d.is_granted(),
-        "deciding_rule": d.deciding_rule().map(audex_policy::Rule::name),
-        "denial": d.denial().map(audex_policy::Denial::kind),
-        "steps": steps,
-    });
+    let mut out = serde_json::Map::new();
+    out.insert("granted".into(), d.is_granted().into());
+    out.insert(
+        "deciding_rule".into(),
+        d.deciding_rule().map(audex_policy::Rule::name).into(),
+    );
+    out.insert(
+        "denial".into(),
+        d.denial().map(audex_policy::Denial::kind).into(),
+    );
+    out.insert("steps".into(), steps.into());
     match d.outcome() {
         Ok(plan) => {
-            out["plan"] = serde_json::json!({
-                "sub": plan.sub.as_str(),
-                "aud": plan.aud.iter().map(|a| a.as_str()).collect::<Vec<_>>(),
-                "scope": plan.scope.to_string(),
-                "iat": plan.iat.secs(),
-                "exp": plan.exp.secs(),
-                "act": plan.act.as_ref().map(audex_claims::Actor::to_json),
-                "refresh_token": plan.refresh_token,
-            });
+            out.insert(
+                "plan".into(),
+                serde_json::json!({
+                    "sub": plan.sub.as_str(),
+                    "aud": plan.aud.iter().map(|a| a.as_str()).collect::<Vec<_>>(),
+                    "scope": plan.scope.to_string(),
+                    "iat": plan.iat.secs(),
+                    "exp": plan.exp.secs(),
+                    "act": plan.act.as_ref().map(audex_claims::Actor::to_json),
+                    "refresh_token": plan.refresh_token,
+                }),
+            );
         }
         Err(r) => {
-            out["error"] = r.error_code().as_str().into();
-            out["error_description"] = r.to_string().into();
+            out.insert("error".into(), r.error_code().as_str().into());
+            out.insert("error_description".into(), r.to_string().into());
         }
     }
-    out
+    serde_json::Value::Object(out)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
