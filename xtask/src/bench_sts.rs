@@ -263,6 +263,7 @@ fn run_single() -> Result<()> {
             .ok_or("no floor")?;
         let max_rss = rss_samples.iter().copied().max().unwrap_or(0);
         let min_rss = rss_samples.iter().copied().min().unwrap_or(0);
+        let http = http_floor(&root, &script);
         let peer = authgent(&root);
         println!(
             "audex serve, token exchange (ES256 subject verify + ES256 sign), server on core 0, wrk -t1 -c32 -d20s on core 1"
@@ -290,6 +291,20 @@ fn run_single() -> Result<()> {
             min_rss as f64 / 1024.0,
             max_rss as f64 / 1024.0
         );
+        match http {
+            Ok(h) => {
+                let bound = 1.0 / (1.0 / floor + 1.0 / h.rps);
+                println!(
+                    "  HTTP round trip alone (axum, no work, same request, token-sized answer)  {:.0} req/s",
+                    h.rps
+                );
+                println!(
+                    "  crypto + HTTP bound                 {bound:.0} exchanges/s; audex at {:.0} % of it",
+                    100.0 * w.rps / bound
+                );
+            }
+            Err(e) => println!("  HTTP floor: not measured: {e}"),
+        }
         match peer {
             Ok(p) => {
                 println!(
@@ -311,6 +326,47 @@ fn run_single() -> Result<()> {
             Err(e) => println!("authgent-server: not measured: {e}"),
         }
         Ok(())
+    })();
+    stop(child);
+    result
+}
+
+/// The HTTP round trip alone: the same request (script) to an axum handler that does
+/// no work and answers a token-response-sized body (`bench_target`'s `POST /token`), on
+/// core 0, with wrk on core 1 as for audex.
+fn http_floor(root: &Path, script: &Path) -> Result<WrkResult> {
+    util::run(
+        root,
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "--quiet",
+            "-p",
+            "audex-guard",
+            "--example",
+            "bench_target",
+        ],
+        &[],
+    )?;
+    let exe = root.join("target/release/examples/bench_target");
+    let mut child = Command::new("taskset")
+        .args(["-c", "0", &exe.to_string_lossy()])
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start the bench target: {e}"))?;
+    let result = (|| {
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?;
+        let addr = line
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix("unguarded="))
+            .ok_or(format!("no unguarded= in {line}"))?;
+        let wrk = spawn_wrk(32, 10, &format!("http://{addr}/token"), script, &[])?;
+        wrk_result(wrk, "HTTP floor")
     })();
     stop(child);
     result

@@ -1,6 +1,8 @@
 //! The target of `cargo xtask bench guard`: the same axum handler served twice, behind
 //! the guard and without it, plus a valid ES256 token for the guarded one. Prints
-//! `guarded=ADDR unguarded=ADDR token=JWT` and serves until killed.
+//! `guarded=ADDR unguarded=ADDR token=JWT` and serves until killed. The unguarded
+//! listener also answers `POST /token` with a fixed token-response-sized JSON body and
+//! no work: the HTTP round-trip floor of `cargo xtask bench sts`.
 #![allow(clippy::print_stdout, reason = "the bench driver reads stdout")]
 
 use std::sync::Arc;
@@ -17,6 +19,25 @@ async fn guarded(user: Authenticated) -> String {
 
 async fn open() -> String {
     format!("hello {}", "alice")
+}
+
+/// A token response's size and headers, without reading the body or doing any work.
+async fn token_floor() -> impl axum::response::IntoResponse {
+    static BODY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let body = BODY.get_or_init(|| {
+        format!(
+            r#"{{"access_token":"{}","issued_token_type":"urn:ietf:params:oauth:token-type:access_token","token_type":"Bearer","expires_in":300}}"#,
+            "x".repeat(560)
+        )
+    });
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "application/json"),
+            (axum::http::header::CACHE_CONTROL, "no-store"),
+            (axum::http::header::PRAGMA, "no-cache"),
+        ],
+        body.as_str(),
+    )
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -47,7 +68,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let g = Router::new()
         .route("/orders", get(guarded))
         .layer(guard.layer());
-    let u = Router::new().route("/orders", get(open));
+    let u = Router::new()
+        .route("/orders", get(open))
+        .route("/token", axum::routing::post(token_floor));
     tokio::spawn(async move { axum::serve(b, u).await });
     axum::serve(a, g).await?;
     Ok(())
