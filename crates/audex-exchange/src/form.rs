@@ -54,25 +54,33 @@ pub(crate) fn decode(body: &[u8]) -> Result<Vec<(String, String)>, FormError> {
 /// result must be UTF-8.
 pub(crate) fn component(raw: &[u8], offset: usize) -> Result<String, FormError> {
     let mut i = 0;
+    let mut escaped = false;
     while let Some(&b) = raw.get(i) {
         if b == b'%' {
             let ok = matches!((raw.get(i + 1), raw.get(i + 2)), (Some(h), Some(l)) if h.is_ascii_hexdigit() && l.is_ascii_hexdigit());
             if !ok {
                 return Err(FormError::BadPercentEncoding { offset: offset + i });
             }
+            escaped = true;
             i += 3;
         } else {
+            escaped |= b == b'+';
             i += 1;
         }
+    }
+    let not_utf8 = |e: std::string::FromUtf8Error| FormError::NotUtf8 {
+        offset: offset + e.utf8_error().valid_up_to(),
+    };
+    if !escaped {
+        // Nothing to decode (a token, a URI without escapes): one copy.
+        return String::from_utf8(raw.to_vec()).map_err(not_utf8);
     }
     let plus_decoded: Vec<u8> = raw
         .iter()
         .map(|b| if *b == b'+' { b' ' } else { *b })
         .collect();
     let bytes: Vec<u8> = percent_encoding::percent_decode(&plus_decoded).collect();
-    String::from_utf8(bytes).map_err(|e| FormError::NotUtf8 {
-        offset: offset + e.utf8_error().valid_up_to(),
-    })
+    String::from_utf8(bytes).map_err(not_utf8)
 }
 
 /// Encodes pairs as a form body.
