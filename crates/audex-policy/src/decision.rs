@@ -267,8 +267,9 @@ pub struct ExchangeInput<'a> {
     pub now: NumericDate,
 }
 
-/// How many rules there are: a trace never reallocates.
-const RULE_COUNT: usize = 18;
+/// How many rules there are (the last rule's index + 1; `Rule` lists them in
+/// evaluation order), so that a trace never reallocates.
+const RULE_COUNT: usize = Rule::RefreshToken as usize + 1;
 
 struct Trace {
     steps: Vec<Step>,
