@@ -175,7 +175,7 @@ fn explain_json(d: &audex_policy::Decision) -> serde_json::Value {
     let steps: Vec<serde_json::Value> = d
         .steps()
         .iter()
-        .map(|s| serde_json::json!({"rule": s.rule.name(), "passed": s.passed, "detail": &*s.detail}))
+        .map(|s| serde_json::json!({"rule": s.rule.name(), "passed": s.passed, "detail": s.detail.to_string()}))
         .collect();
     let mut out = serde_json::Map::new();
     out.insert("granted".into(), d.is_granted().into());

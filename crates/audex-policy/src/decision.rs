@@ -1,7 +1,6 @@
 //! Decisions: token exchange and `client_credentials`, each returning the outcome and
 //! every rule evaluated (POL-EXPLAIN-1).
 
-use std::borrow::Cow;
 use std::fmt;
 
 use audex_claims::{
@@ -13,6 +12,7 @@ use audex_jose::{SubjectTokenClaims, Verified};
 use audex_claims::json::Truncated;
 
 use crate::denial::{Denial, TokenRole};
+use crate::detail::Detail;
 use crate::realm::{GrantKind, Realm};
 use crate::rules;
 
@@ -99,7 +99,7 @@ pub struct Step {
     pub passed: bool,
     /// What was checked and found (on failure, the wire rejection's text; the typed
     /// reason is [`Decision::denial`]).
-    pub detail: Cow<'static, str>,
+    pub detail: Detail,
 }
 
 /// What to issue when a request is granted.
@@ -282,7 +282,7 @@ impl Trace {
         }
     }
 
-    fn pass(&mut self, rule: Rule, detail: Cow<'static, str>) {
+    fn pass(&mut self, rule: Rule, detail: Detail) {
         self.steps.push(Step {
             rule,
             passed: true,
@@ -295,7 +295,7 @@ impl Trace {
         self.steps.push(Step {
             rule,
             passed: false,
-            detail: rejection.to_string().into(),
+            detail: Detail::from(rejection.to_string()),
         });
         Decision {
             outcome: Err(rejection),

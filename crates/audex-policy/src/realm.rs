@@ -216,6 +216,8 @@ pub struct Client {
     pub(crate) audiences: HashSet<usize>,
     /// Scopes it may hold: defaults, optionals and those of its client scopes.
     pub(crate) allowed_scopes: Scope,
+    /// `id`, shared with the explanations that name it.
+    pub(crate) shared_id: std::sync::Arc<str>,
 }
 
 /// A registered target (resource server / audience).
@@ -227,6 +229,8 @@ pub struct Target {
     pub resources: Vec<String>,
     /// Scopes this target understands.
     pub scopes: Scope,
+    /// `audience`, shared with the explanations that name it.
+    pub(crate) shared_audience: std::sync::Arc<str>,
 }
 
 /// What a client may do with token exchange.
@@ -474,6 +478,7 @@ impl Realm {
                 }
             }
             realm.targets.push(Target {
+                shared_audience: std::sync::Arc::from(aud.as_str()),
                 audience: aud.clone(),
                 resources: t.resources.iter().map(|r| r.get_ref().clone()).collect(),
                 scopes: scope_of(&loc, &t.scopes)?,
@@ -547,6 +552,7 @@ impl Realm {
                 allowed_scopes = allowed_scopes.union(scopes);
             }
             let client = Client {
+                shared_id: std::sync::Arc::from(id.as_str()),
                 id: id.clone(),
                 kind: c.kind,
                 auth: c.auth.clone(),

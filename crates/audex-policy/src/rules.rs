@@ -3,7 +3,6 @@
 //! typed [`Denial`]. The drivers in `decision.rs` run them in order and record every
 //! [`Step`](crate::Step); no rule records anything itself.
 
-use std::borrow::Cow;
 use std::time::Duration;
 
 use audex_claims::{AccessTokenClaims, Actor, ActorIdentity, NumericDate, Scope, StringOrUri};
@@ -12,13 +11,14 @@ use audex_jose::{SubjectTokenClaims, Verified};
 
 use crate::decision::Requester;
 use crate::denial::{Denial, MayActMismatch, TokenRole, safe};
+use crate::detail::{Detail, Repr};
 use crate::realm::{
     Client, ClientKind, ExchangePermission, GrantKind, Realm, ScopeMode, SubjectMapping,
     TrustedIssuer,
 };
 
 /// What a rule established, with its detail line; or why it denied.
-pub(crate) type Checked<T> = Result<(T, Cow<'static, str>), Denial>;
+pub(crate) type Checked<T> = Result<(T, Detail), Denial>;
 
 /// Where a verified token comes from.
 #[derive(Clone, Copy)]
@@ -36,7 +36,7 @@ fn aud_values(c: &AccessTokenClaims) -> Vec<String> {
 /// KnownClient.
 pub(crate) fn known_client<'r>(realm: &'r Realm, requester: Requester<'_>) -> Checked<&'r Client> {
     match realm.clients.get(requester.client_id) {
-        Some(c) => Ok((c, format!("client \"{}\" is registered", c.id).into())),
+        Some(c) => Ok((c, Detail::new(Repr::ClientRegistered(c.shared_id.clone())))),
         None => Err(Denial::UnknownClient {
             client: safe(requester.client_id),
         }),
@@ -85,7 +85,7 @@ pub(crate) fn grant_allowed(client: &Client, grant: GrantKind) -> Checked<()> {
     if client.grants.contains(&grant) {
         Ok((
             (),
-            format!("{grant:?} is allowed for \"{}\"", client.id).into(),
+            Detail::new(Repr::GrantAllowed(grant, client.shared_id.clone())),
         ))
     } else {
         Err(Denial::GrantNotAllowed {
@@ -103,7 +103,7 @@ pub(crate) fn exchange_permission<'r>(
     match realm.exchanges.get(&client.id) {
         Some(p) => Ok((
             p,
-            format!("exchange permission found for \"{}\"", client.id).into(),
+            Detail::new(Repr::PermissionFound(client.shared_id.clone())),
         )),
         None => Err(Denial::NoExchangePermission {
             client: client.id.clone(),
@@ -128,10 +128,7 @@ pub(crate) fn origin<'r>(
         });
     }
     if iss == realm.issuer.as_str() {
-        return Ok((
-            Origin::Local,
-            format!("issued by this realm ({iss})").into(),
-        ));
+        return Ok((Origin::Local, Detail::new(Repr::LocalIssuer(c.iss.clone()))));
     }
     let Some(t) = realm.trusted.get(iss) else {
         return Err(Denial::UnknownIssuer {
@@ -196,7 +193,7 @@ pub(crate) fn subject_audience(
             }
             Ok((
                 (),
-                format!("\"{id}\" is in the subject token's aud, azp or client_id").into(),
+                Detail::new(Repr::InSubjectAudience(client.shared_id.clone())),
             ))
         }
         Origin::Trusted(t) => {
@@ -379,7 +376,7 @@ pub(crate) fn actor_token(
     let own = matches!(origin, Origin::Local)
         && (actor.sub.as_str() == id || actor.client_id == id || actor.azp.as_deref() == Some(id));
     if own {
-        Ok(((), format!("actor token belongs to \"{id}\"").into()))
+        Ok(((), Detail::new(Repr::ActorOwn(client.shared_id.clone()))))
     } else if perm.third_party_actors {
         Ok((
             (),
@@ -474,7 +471,7 @@ pub(crate) fn act_depth(realm: &Realm, act: Option<&Actor>, with_actor: bool) ->
             limit,
         });
     }
-    Ok(((), format!("act depth {depth} within {limit}").into()))
+    Ok(((), Detail::new(Repr::ActDepth { depth, limit })))
 }
 
 /// TokenType: what can be issued for the requested type.
@@ -488,8 +485,8 @@ pub(crate) fn token_type(request: &TokenExchangeRequest) -> Checked<TokenType> {
             });
         }
     };
-    let detail = format!("issuing {t}");
-    Ok((t, detail.into()))
+    let detail = Detail::new(Repr::Issuing(t.clone()));
+    Ok((t, detail))
 }
 
 /// Resolves requested targets (audience values, then resources) to target indexes,
@@ -526,15 +523,12 @@ fn requested_targets(
             out.push(idx);
         }
     }
-    let names: Vec<&str> = out
+    let names = out
         .iter()
         .filter_map(|i| realm.target(*i))
-        .map(|t| t.audience.as_str())
+        .map(|t| t.shared_audience.clone())
         .collect();
-    Ok((
-        out,
-        format!("requested targets permitted: {}", names.join(", ")).into(),
-    ))
+    Ok((out, Detail::new(Repr::TargetsPermitted(names))))
 }
 
 /// Targets for an exchange (POL-TARGET-1): only the permission's own targets; with
@@ -558,12 +552,10 @@ pub(crate) fn exchange_targets(
     }
     match perm.target_order.as_slice() {
         [one] => {
-            let name = realm.target(*one).map_or("", |t| t.audience.as_str());
-            Ok((
-                vec![*one],
-                format!("no target requested; the permission's only target \"{name}\" applies")
-                    .into(),
-            ))
+            let name = realm
+                .target(*one)
+                .map_or_else(|| std::sync::Arc::from(""), |t| t.shared_audience.clone());
+            Ok((vec![*one], Detail::new(Repr::OnlyTarget(name))))
         }
         [] => Err(Denial::NoExchangeTargets {
             client: client.id.clone(),
@@ -619,14 +611,17 @@ pub(crate) fn scope(
     let Some(req) = requested else {
         return Ok((
             (grantable.clone(), !grantable.is_empty()),
-            format!("no scope requested; granted \"{grantable}\"").into(),
+            Detail::new(Repr::NoScopeRequested(grantable.clone())),
         ));
     };
     let missing = req.difference(grantable);
     if missing.is_empty() {
         return Ok((
             (req.clone(), false),
-            format!("requested \"{req}\" within \"{grantable}\"").into(),
+            Detail::new(Repr::WithinScope {
+                requested: req.clone(),
+                grantable: grantable.clone(),
+            }),
         ));
     }
     match realm.limits.scope_mode {
@@ -682,7 +677,7 @@ pub(crate) fn exchange_lifetime(
     }
     Ok((
         (whole_second(now), exp),
-        format!("exp {exp} = min(subject exp, actor exp, now + lifetime)").into(),
+        Detail::new(Repr::ExchangeExp(exp)),
     ))
 }
 
@@ -692,10 +687,7 @@ pub(crate) fn client_lifetime(
     now: NumericDate,
 ) -> Checked<(NumericDate, NumericDate)> {
     let exp = whole_second(now.saturating_add(lifetime(realm)));
-    Ok((
-        (whole_second(now), exp),
-        format!("exp {exp} = now + lifetime").into(),
-    ))
+    Ok(((whole_second(now), exp), Detail::new(Repr::ClientExp(exp))))
 }
 
 /// RefreshToken (POL-REFRESH-1): never with an `act` chain, whatever its source.

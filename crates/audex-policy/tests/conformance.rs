@@ -511,6 +511,29 @@ fn decisions_list_every_rule_and_the_deciding_one() {
     assert!(d.steps().iter().all(|s| s.passed && !s.detail.is_empty()));
     let text = d.to_string();
     assert!(text.starts_with("GRANT aud=service-c"), "{text}");
+    // The details are values rendered when shown; the wording is part of the product.
+    let details: Vec<String> = d.steps().iter().map(|s| s.detail.to_string()).collect();
+    let exp = d.outcome().as_ref().unwrap().exp;
+    assert_eq!(
+        details,
+        [
+            "client \"service-b\" is registered".to_owned(),
+            "confidential client authenticated".to_owned(),
+            "TokenExchange is allowed for \"service-b\"".to_owned(),
+            "exchange permission found for \"service-b\"".to_owned(),
+            "issued by this realm (https://sts.example)".to_owned(),
+            "\"service-b\" is in the subject token's aud, azp or client_id".to_owned(),
+            "local subject kept".to_owned(),
+            "no prior act/may_act".to_owned(),
+            "impersonation allowed".to_owned(),
+            "act depth 0 within 5".to_owned(),
+            "issuing urn:ietf:params:oauth:token-type:access_token".to_owned(),
+            "requested targets permitted: service-c".to_owned(),
+            "no scope requested; granted \"orders:read orders:write\"".to_owned(),
+            format!("exp {exp} = min(subject exp, actor exp, now + lifetime)"),
+            "no refresh token".to_owned(),
+        ]
+    );
     let denied = exchange(
         &realm,
         "service-b",

@@ -204,7 +204,8 @@ fn log_decision(caller: &Caller, grant: &str, decision: &Decision) {
         .steps()
         .iter()
         .find(|s| !s.passed)
-        .map_or("", |s| &*s.detail);
+        .map(|s| s.detail.to_string())
+        .unwrap_or_default();
     tracing::info!(
         target: "audex::decision",
         client = %Truncated(&caller.client_id),
@@ -212,7 +213,7 @@ fn log_decision(caller: &Caller, grant: &str, decision: &Decision) {
         granted = decision.is_granted(),
         rules = %trace.join(" "),
         denial = decision.denial().map_or("", audex_policy::Denial::kind),
-        reason = %Truncated(detail),
+        reason = %Truncated(&detail),
         "token request decided"
     );
 }
