@@ -335,6 +335,22 @@ fn run_single() -> Result<()> {
 /// no work and answers a token-response-sized body (`bench_target`'s `POST /token`), on
 /// core 0, with wrk on core 1 as for audex.
 fn http_floor(root: &Path, script: &Path) -> Result<WrkResult> {
+    let (child, line) = start_bench_target(root)?;
+    let result = (|| {
+        let addr = line
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix("unguarded="))
+            .ok_or(format!("no unguarded= in {line}"))?;
+        let wrk = spawn_wrk(32, 10, &format!("http://{addr}/token"), script, &[])?;
+        wrk_result(wrk, "HTTP floor")
+    })();
+    stop(child);
+    result
+}
+
+/// Builds and starts `bench_target` (audex-guard's example) on core 0; returns it and
+/// its first line (`guarded=ADDR unguarded=ADDR token=JWT`).
+fn start_bench_target(root: &Path) -> Result<(Child, String)> {
     util::run(
         root,
         "cargo",
@@ -355,21 +371,23 @@ fn http_floor(root: &Path, script: &Path) -> Result<WrkResult> {
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot start the bench target: {e}"))?;
-    let result = (|| {
-        let stdout = child.stdout.take().ok_or("no stdout")?;
-        let mut line = String::new();
-        std::io::BufReader::new(stdout)
-            .read_line(&mut line)
-            .map_err(|e| e.to_string())?;
-        let addr = line
-            .split_whitespace()
-            .find_map(|w| w.strip_prefix("unguarded="))
-            .ok_or(format!("no unguarded= in {line}"))?;
-        let wrk = spawn_wrk(32, 10, &format!("http://{addr}/token"), script, &[])?;
-        wrk_result(wrk, "HTTP floor")
-    })();
-    stop(child);
-    result
+    let mut line = String::new();
+    let read = child
+        .stdout
+        .take()
+        .ok_or_else(|| "no stdout".to_owned())
+        .and_then(|out| {
+            std::io::BufReader::new(out)
+                .read_line(&mut line)
+                .map_err(|e| e.to_string())
+        });
+    match read {
+        Ok(_) => Ok((child, line)),
+        Err(e) => {
+            stop(child);
+            Err(e)
+        }
+    }
 }
 
 /// authgent-server on core 0 doing the same exchange (an authgent client-credentials
@@ -605,32 +623,8 @@ fn run_replicas() -> Result<()> {
 pub(crate) fn run_guard() -> Result<()> {
     let root = project_root();
     ensure_wrk()?;
-    util::run(
-        &root,
-        "cargo",
-        &[
-            "build",
-            "--release",
-            "--quiet",
-            "-p",
-            "audex-guard",
-            "--example",
-            "bench_target",
-        ],
-        &[],
-    )?;
-    let exe = root.join("target/release/examples/bench_target");
-    let mut child = Command::new("taskset")
-        .args(["-c", "0", &exe.to_string_lossy()])
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot start the bench target: {e}"))?;
+    let (mut child, line) = start_bench_target(&root)?;
     let result = (|| -> Result<()> {
-        let stdout = child.stdout.take().ok_or("no stdout")?;
-        let mut line = String::new();
-        std::io::BufReader::new(stdout)
-            .read_line(&mut line)
-            .map_err(|e| e.to_string())?;
         let get = |k: &str| {
             line.split_whitespace()
                 .find_map(|w| w.strip_prefix(k))
