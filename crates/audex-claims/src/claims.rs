@@ -425,31 +425,13 @@ impl RegisteredClaims {
     }
 
     fn write<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        for claim in Claim::REGISTERED {
-            let name = claim.as_str();
-            match claim {
-                Claim::Iss => entry(map, name, self.iss.as_ref())?,
-                Claim::Sub => entry(map, name, self.sub.as_ref())?,
-                Claim::Aud => entry(map, name, self.aud.as_ref())?,
-                Claim::Exp => entry(map, name, self.exp.as_ref())?,
-                Claim::Nbf => entry(map, name, self.nbf.as_ref())?,
-                Claim::Iat => entry(map, name, self.iat.as_ref())?,
-                Claim::Jti => entry(map, name, self.jti.as_ref())?,
-                // Not in `Claim::REGISTERED`.
-                Claim::ClientId
-                | Claim::Scope
-                | Claim::Azp
-                | Claim::Act
-                | Claim::MayAct
-                | Claim::AuthTime
-                | Claim::Acr
-                | Claim::Amr
-                | Claim::Groups
-                | Claim::Roles
-                | Claim::Entitlements => {}
-            }
-        }
-        Ok(())
+        entry(map, Claim::Iss.as_str(), self.iss.as_ref())?;
+        entry(map, Claim::Sub.as_str(), self.sub.as_ref())?;
+        entry(map, Claim::Aud.as_str(), self.aud.as_ref())?;
+        entry(map, Claim::Exp.as_str(), self.exp.as_ref())?;
+        entry(map, Claim::Nbf.as_str(), self.nbf.as_ref())?;
+        entry(map, Claim::Iat.as_str(), self.iat.as_ref())?;
+        entry(map, Claim::Jti.as_str(), self.jti.as_ref())
     }
 }
 

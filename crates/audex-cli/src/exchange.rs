@@ -45,6 +45,18 @@ pub(crate) struct ExchangeArgs {
     /// An actor token (delegation).
     #[arg(long)]
     actor_token: Option<String>,
+    /// Where the new token is for, and with which scope.
+    #[command(flatten)]
+    target: TargetArgs,
+    /// `requested_token_type`.
+    #[arg(long)]
+    requested_token_type: Option<String>,
+}
+
+/// `--audience`, `--resource` and `--scope` of an exchange (`audex exchange` and
+/// `audex policy explain`).
+#[derive(clap::Args, Debug)]
+pub(crate) struct TargetArgs {
     /// `audience` (repeat).
     #[arg(long)]
     audience: Vec<String>,
@@ -54,9 +66,32 @@ pub(crate) struct ExchangeArgs {
     /// `scope`.
     #[arg(long)]
     scope: Option<String>,
-    /// `requested_token_type`.
-    #[arg(long)]
-    requested_token_type: Option<String>,
+}
+
+impl TargetArgs {
+    /// Adds the targets and scope to `req`; a malformed resource or scope is a usage
+    /// error naming the flag.
+    pub(crate) fn apply(
+        &self,
+        mut req: TokenExchangeRequest,
+    ) -> Result<TokenExchangeRequest, Failure> {
+        for aud in &self.audience {
+            req = req.audience(aud.clone());
+        }
+        for r in &self.resource {
+            req = req.resource(
+                ResourceUri::new(r.clone())
+                    .map_err(|e| Failure::usage(format!("--resource {r}: {e}")))?,
+            );
+        }
+        if let Some(s) = &self.scope {
+            req = req.scope(
+                audex_claims::Scope::parse(s)
+                    .map_err(|e| Failure::usage(format!("--scope: {e}")))?,
+            );
+        }
+        Ok(req)
+    }
 }
 
 fn usage(e: impl std::fmt::Display) -> Failure {
@@ -88,20 +123,7 @@ pub(crate) fn exchange(a: &ExchangeArgs) -> CmdResult {
     if let Some(t) = &a.actor_token {
         req = req.actor(crate::token::read_token(t)?, TokenType::AccessToken);
     }
-    for aud in &a.audience {
-        req = req.audience(aud.clone());
-    }
-    for r in &a.resource {
-        req = req.resource(
-            ResourceUri::new(r.clone())
-                .map_err(|e| Failure::usage(format!("--resource {r}: {e}")))?,
-        );
-    }
-    if let Some(s) = &a.scope {
-        req = req.scope(
-            audex_claims::Scope::parse(s).map_err(|e| Failure::usage(format!("--scope: {e}")))?,
-        );
-    }
+    req = a.target.apply(req)?;
     if let Some(t) = &a.requested_token_type {
         req = req.requested_token_type(ty(t)?);
     }

@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use audex_claims::{NumericDate, Scope, StringOrUri};
-use audex_exchange::{ResourceUri, TokenExchangeRequest, TokenType};
+use audex_claims::{NumericDate, StringOrUri};
+use audex_exchange::{TokenExchangeRequest, TokenType};
 use audex_jose::{KeySet, Validation};
 use audex_policy::{ClientKind, ExchangeInput, GrantKind, Realm, Requester};
 
@@ -50,15 +50,9 @@ pub(crate) struct ExplainArgs {
     /// The subject token, or `-` for standard input.
     #[arg(long)]
     subject_token: String,
-    /// `audience` (repeat).
-    #[arg(long)]
-    audience: Vec<String>,
-    /// `resource` (repeat).
-    #[arg(long)]
-    resource: Vec<String>,
-    /// `scope`.
-    #[arg(long)]
-    scope: Option<String>,
+    /// Where the new token would be for, and with which scope.
+    #[command(flatten)]
+    target: crate::exchange::TargetArgs,
     /// Decide as of this instant (Unix seconds) instead of now.
     #[arg(long)]
     now: Option<u64>,
@@ -110,8 +104,9 @@ pub(crate) fn run(cmd: Command) -> CmdResult {
 fn explain(a: &ExplainArgs) -> CmdResult {
     let realm = load(&a.policy)?;
     let token = crate::token::read_token(&a.subject_token)?;
-    let iss = audex_jose::UnverifiedJws::parse(&token, &audex_jose::JwsOptions::default())
-        .map_err(|e| Failure::verdict(format!("subject token: {e}")))?
+    let jws = audex_jose::UnverifiedJws::parse(&token, &audex_jose::JwsOptions::default())
+        .map_err(|e| Failure::verdict(format!("subject token: {e}")))?;
+    let iss = jws
         .unverified_issuer()
         .ok_or_else(|| Failure::verdict("subject token has no iss"))?;
     let iss =
@@ -128,21 +123,12 @@ fn explain(a: &ExplainArgs) -> CmdResult {
     }))
     .map_err(|e| Failure::usage(format!("--now: {e}")))?;
     let subject = Validation::subject_token(iss)
-        .verify(&token, &keys, now)
+        .verify_parsed(jws, &keys, now)
         .map_err(|e| Failure::verdict(format!("subject_token rejected: {e}")))?;
-    let mut req = TokenExchangeRequest::new(token.clone(), TokenType::AccessToken);
-    for aud in &a.audience {
-        req = req.audience(aud.clone());
-    }
-    for r in &a.resource {
-        req = req.resource(
-            ResourceUri::new(r.clone())
-                .map_err(|e| Failure::usage(format!("--resource {r}: {e}")))?,
-        );
-    }
-    if let Some(s) = &a.scope {
-        req = req.scope(Scope::parse(s).map_err(|e| Failure::usage(format!("--scope: {e}")))?);
-    }
+    let req = a.target.apply(TokenExchangeRequest::new(
+        token.clone(),
+        TokenType::AccessToken,
+    ))?;
     let d = realm.decide_exchange(&ExchangeInput {
         requester: Requester {
             client_id: &a.client,

@@ -428,25 +428,7 @@ fn exchange_against_a_running_server() {
     ]);
     assert_eq!(code(&o), 0, "{}", text(&o.stderr));
     let subject = text(&o.stdout).trim().to_owned();
-    let run = |audience: &str| {
-        Command::new(env!("CARGO_BIN_EXE_audex"))
-            .args([
-                "exchange",
-                "--issuer",
-                &issuer,
-                "--client-id",
-                "service-b",
-                "--client-secret-env",
-                "B_SECRET",
-                "--subject-token",
-                &subject,
-                "--audience",
-                audience,
-            ])
-            .env("B_SECRET", "service-b-secret")
-            .output()
-            .unwrap()
-    };
+    let run = |audience: &str| exchange_as_b(&issuer, &subject, audience);
     let ok = run("service-c");
     assert_eq!(code(&ok), 0, "{}", text(&ok.stderr));
     let j: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
@@ -710,9 +692,10 @@ fn serve_with(args: &[&str]) -> (std::process::Child, String, std::path::PathBuf
     (child, format!("http://{addr}"), log, banner)
 }
 
-#[cfg(unix)]
-fn exchange_status(issuer: &str, subject: &str) -> (i32, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_audex"))
+/// `audex exchange` as the demo realm's service-b (client_secret_basic from the
+/// environment) for `audience`.
+fn exchange_as_b(issuer: &str, subject: &str, audience: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_audex"))
         .args([
             "exchange",
             "--issuer",
@@ -724,11 +707,16 @@ fn exchange_status(issuer: &str, subject: &str) -> (i32, String) {
             "--subject-token",
             subject,
             "--audience",
-            "service-c",
+            audience,
         ])
         .env("B_SECRET", "service-b-secret")
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+#[cfg(unix)]
+fn exchange_status(issuer: &str, subject: &str) -> (i32, String) {
+    let o = exchange_as_b(issuer, subject, "service-c");
     (code(&o), text(&o.stderr))
 }
 
@@ -840,23 +828,7 @@ fn key_rotation_with_several_keys_publishes_all_and_signs_with_the_first() {
     // A token signed by the old (still published) key exchanges; the new token is
     // signed by the first key.
     let subject = mint_for(&old_pem, &issuer);
-    let o = Command::new(env!("CARGO_BIN_EXE_audex"))
-        .args([
-            "exchange",
-            "--issuer",
-            &issuer,
-            "--client-id",
-            "service-b",
-            "--client-secret-env",
-            "B_SECRET",
-            "--subject-token",
-            &subject,
-            "--audience",
-            "service-c",
-        ])
-        .env("B_SECRET", "service-b-secret")
-        .output()
-        .unwrap();
+    let o = exchange_as_b(&issuer, &subject, "service-c");
     assert_eq!(code(&o), 0, "{}", text(&o.stderr));
     let issued: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let token = issued["access_token"].as_str().unwrap();

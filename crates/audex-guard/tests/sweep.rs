@@ -3,7 +3,7 @@
 //! and non-ASCII bytes, repeated headers) sent as raw bytes to a real listener. None
 //! gets a 5xx; every refusal from the guard is an RFC 6750 answer that echoes no token
 //! bytes; the handler runs only for the one valid token; a good request still passes
-//! afterwards.
+//! while the sweep runs (the tests share one server and run in parallel).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -208,7 +208,7 @@ proptest! {
 }
 
 #[test]
-fn a_good_request_still_passes_after_the_sweep() {
+fn a_good_request_passes_while_the_sweep_runs() {
     let w = world();
     let valid = format!("Bearer {}", w.valid).into_bytes();
     let (probe, status, _, body) = w.rt.block_on(send(w, &[valid]));
